@@ -1,0 +1,121 @@
+//! The `kohtaanto` command line: set-up, data loading and the server.
+
+mod config;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use indexer::store::{self, Store};
+
+#[derive(Parser)]
+#[command(
+    name = "kohtaanto",
+    version,
+    about = "Cross-regional job matching for Finland"
+)]
+struct Cli {
+    /// Configuration file (TOML); default ./kohtaanto.toml when present.
+    #[arg(long, global = true)]
+    config: Option<std::path::PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Apply pending database migrations.
+    Migrate,
+    /// Load the shipped (or given) ESCO taxonomy, geography and industries into the store.
+    Import {
+        #[command(subcommand)]
+        what: ImportWhat,
+    },
+    /// Counts of what the store holds.
+    Stats {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportWhat {
+    /// An ESCO export directory (original CSV files, plain or .gz).
+    Taxonomy { dir: std::path::PathBuf },
+    /// Municipalities and regions (and TOL 2008 industries when present).
+    Geography { dir: std::path::PathBuf },
+}
+
+#[derive(Debug, thiserror::Error)]
+enum CliError {
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+    #[error(transparent)]
+    Source(#[from] indexer::sources::SourceError),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), CliError> {
+    let config = config::Config::load(cli.config.as_deref())?;
+    let store = Store::open(&config.database_url())?;
+    match cli.command {
+        Command::Migrate => println!("migrations applied to {}", store.url()),
+        Command::Import {
+            what: ImportWhat::Taxonomy { dir },
+        } => {
+            let taxonomy = indexer::sources::load_taxonomy_dir(&dir)?;
+            store.write(|c| store::taxonomy::replace_taxonomy(c, &taxonomy))?;
+            println!(
+                "imported {}: {} occupations, {} skills",
+                taxonomy.version(),
+                taxonomy.occupation_count(),
+                taxonomy.skill_count()
+            );
+        }
+        Command::Import {
+            what: ImportWhat::Geography { dir },
+        } => {
+            let geography = indexer::sources::load_geography_dir(&dir)?;
+            store.write(|c| store::taxonomy::replace_geography(c, &geography))?;
+            println!(
+                "imported {} municipalities, {} regions",
+                geography.municipality_count(),
+                geography.region_count()
+            );
+        }
+        Command::Stats { json } => {
+            let counts = store.read(store::taxonomy::taxonomy_counts)?;
+            let orgs = store.read(store::orgs::count_orgs)?;
+            let profiles = store.read(store::profiles::count_profiles)?;
+            let vacancies = store.read(store::vacancies::count_vacancies)?;
+            let stats = serde_json::json!({
+                "occupations": counts.occupations,
+                "skills": counts.skills,
+                "municipalities": counts.municipalities,
+                "regions": counts.regions,
+                "organizations": orgs,
+                "profiles": profiles,
+                "vacancies": vacancies,
+            });
+            if json {
+                println!("{stats}");
+            } else {
+                for (k, v) in stats.as_object().into_iter().flatten() {
+                    println!("{k:>15}  {v}");
+                }
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,488 @@
+//! The system of record: vacancies, jobseeker profiles, organizations, tokens,
+//! cohorts, the outbox, the audit log and the match log, in SQLite (embedded
+//! default) or PostgreSQL, chosen at run time from the database URL.
+//!
+//! Query functions take `&mut DbConnection` so that they compose inside one
+//! transaction; [`Store`] owns the pool and hands out connections and
+//! transactions. Every write to a vacancy or profile writes its outbox row in
+//! the same transaction (DESIGN.md invariant 1).
+
+pub mod orgs;
+pub mod outbox;
+pub mod profiles;
+mod rows;
+pub mod schema;
+pub mod taxonomy;
+pub mod vacancies;
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{NaiveDateTime, SubsecRound, Utc};
+use diesel::connection::SimpleConnection;
+use diesel::r2d2::{self, ManageConnection, Pool, PooledConnection};
+use diesel::{Connection, PgConnection, SqliteConnection};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
+
+/// One connection to either backend. Queries are written once against the
+/// common subset of SQL both backends speak.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Pg(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+/// Which database a URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl fmt::Display for Backend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        })
+    }
+}
+
+/// A parsed database URL. The password of a PostgreSQL URL never prints.
+#[derive(Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Sqlite(PathBuf),
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    /// `postgres://…` / `postgresql://…` select PostgreSQL; `sqlite://PATH`,
+    /// `sqlite:PATH` or a plain file path select SQLite.
+    pub fn parse(url: &str) -> Result<Self, StoreError> {
+        let url = url.trim();
+        if url.is_empty() {
+            return Err(StoreError::InvalidUrl("the database URL is empty".into()));
+        }
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(DatabaseUrl::Postgres(url.to_owned()));
+        }
+        if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
+            if path.is_empty() {
+                return Err(StoreError::InvalidUrl(
+                    "sqlite URL without a file path".into(),
+                ));
+            }
+            return Ok(DatabaseUrl::Sqlite(PathBuf::from(path)));
+        }
+        if let Some((scheme, _)) = url.split_once("://") {
+            return Err(StoreError::InvalidUrl(format!(
+                "unsupported database URL scheme {scheme:?} (use postgres:// or a SQLite file path)"
+            )));
+        }
+        Ok(DatabaseUrl::Sqlite(PathBuf::from(url)))
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            DatabaseUrl::Sqlite(_) => Backend::Sqlite,
+            DatabaseUrl::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Open one connection, set up as the store needs it.
+    pub fn connect(&self) -> Result<DbConnection, StoreError> {
+        match self {
+            DatabaseUrl::Postgres(url) => PgConnection::establish(url)
+                .map(DbConnection::Pg)
+                .map_err(|e| StoreError::Connect {
+                    url: self.to_string(),
+                    reason: first_line(&e.to_string()),
+                }),
+            DatabaseUrl::Sqlite(path) => {
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir).map_err(|e| StoreError::Connect {
+                        url: self.to_string(),
+                        reason: format!("cannot create {}: {e}", dir.display()),
+                    })?;
+                }
+                let path_text = path.to_string_lossy();
+                let mut conn =
+                    SqliteConnection::establish(&path_text).map_err(|e| StoreError::Connect {
+                        url: self.to_string(),
+                        reason: first_line(&e.to_string()),
+                    })?;
+                // WAL lets readers run beside the single writer; FULL makes an
+                // acknowledged commit survive power loss, not just a crash.
+                conn.batch_execute(
+                    "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
+                     PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
+                )
+                .map_err(|e| StoreError::Connect {
+                    url: self.to_string(),
+                    reason: first_line(&e.to_string()),
+                })?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+        }
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DatabaseUrl::Sqlite(path) => write!(f, "sqlite:{}", path.display()),
+            DatabaseUrl::Postgres(url) => f.write_str(&redact_password(url)),
+        }
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+fn redact_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    match rest.split_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+            None => url.to_owned(),
+        },
+        None => url.to_owned(),
+    }
+}
+
+fn first_line(text: &str) -> String {
+    text.lines().next().unwrap_or("").trim().to_owned()
+}
+
+/// Errors of the store. `code()` is stable and goes into API problem bodies.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("invalid database URL: {0}")]
+    InvalidUrl(String),
+    #[error("cannot connect to {url}: {reason}")]
+    Connect { url: String, reason: String },
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    #[error("migration failed: {0}")]
+    Migration(String),
+    #[error("{kind} {id} not found")]
+    NotFound { kind: &'static str, id: String },
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("invalid data: {0}")]
+    Invalid(String),
+    #[error("database error: {0}")]
+    Database(#[from] diesel::result::Error),
+}
+
+impl StoreError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            StoreError::InvalidUrl(_) => "invalid_database_url",
+            StoreError::Connect { .. } | StoreError::Unavailable(_) => "database_unavailable",
+            StoreError::Migration(_) => "migration_failed",
+            StoreError::NotFound { .. } => "not_found",
+            StoreError::Conflict(_) => "conflict",
+            StoreError::Invalid(_) => "invalid_data",
+            StoreError::Database(_) => "database_error",
+        }
+    }
+}
+
+impl From<r2d2::PoolError> for StoreError {
+    fn from(e: r2d2::PoolError) -> Self {
+        StoreError::Unavailable(first_line(&e.to_string()))
+    }
+}
+
+/// The r2d2 manager: opens the backend the URL names, and only that one (the
+/// derived `establish` would fall back to creating a SQLite file named like a
+/// PostgreSQL URL when PostgreSQL is down).
+#[derive(Debug, Clone)]
+pub struct ConnectionManager {
+    url: DatabaseUrl,
+}
+
+impl ManageConnection for ConnectionManager {
+    type Connection = DbConnection;
+    type Error = StoreError;
+
+    fn connect(&self) -> Result<DbConnection, StoreError> {
+        self.url.connect()
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), StoreError> {
+        conn.batch_execute("SELECT 1").map_err(StoreError::from)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+        false
+    }
+}
+
+/// A pooled connection.
+pub type Conn = PooledConnection<ConnectionManager>;
+
+/// The store: a connection pool plus the knowledge of which backend it is.
+#[derive(Clone)]
+pub struct Store {
+    pool: Pool<ConnectionManager>,
+    url: DatabaseUrl,
+    /// SQLite has one writer; taking this lock before a write transaction
+    /// avoids lock-upgrade deadlocks between this process's own connections.
+    sqlite_writer: Arc<Mutex<()>>,
+}
+
+impl fmt::Debug for Store {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Store").field("url", &self.url).finish()
+    }
+}
+
+impl Store {
+    /// Connect, apply pending migrations and build the pool.
+    pub fn open(url: &str) -> Result<Store, StoreError> {
+        let url = DatabaseUrl::parse(url)?;
+        let mut first = url.connect()?;
+        run_migrations(&mut first)?;
+        drop(first);
+        let pool_size = match url.backend() {
+            Backend::Sqlite => 8,
+            Backend::Postgres => 16,
+        };
+        let pool = Pool::builder()
+            .max_size(pool_size)
+            .min_idle(Some(0))
+            .connection_timeout(Duration::from_secs(5))
+            .build_unchecked(ConnectionManager { url: url.clone() });
+        Ok(Store {
+            pool,
+            url,
+            sqlite_writer: Arc::new(Mutex::new(())),
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.url.backend()
+    }
+
+    pub fn url(&self) -> &DatabaseUrl {
+        &self.url
+    }
+
+    /// A connection from the pool.
+    pub fn conn(&self) -> Result<Conn, StoreError> {
+        Ok(self.pool.get()?)
+    }
+
+    /// Run `f` on a pooled connection (reads).
+    pub fn read<T>(
+        &self,
+        f: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut conn = self.conn()?;
+        f(&mut conn)
+    }
+
+    /// Run `f` in one write transaction: all of it commits or none of it.
+    pub fn write<T>(
+        &self,
+        f: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut conn = self.conn()?;
+        let _writer = match self.backend() {
+            Backend::Sqlite => Some(self.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner())),
+            Backend::Postgres => None,
+        };
+        let conn: &mut DbConnection = &mut conn;
+        conn.transaction(f)
+    }
+}
+
+/// Apply every pending migration of the connection's backend; returns the
+/// names of the migrations applied.
+pub fn run_migrations(conn: &mut DbConnection) -> Result<Vec<String>, StoreError> {
+    let applied = match conn {
+        DbConnection::Sqlite(c) => c
+            .run_pending_migrations(SQLITE_MIGRATIONS)
+            .map(|v| v.iter().map(|m| m.to_string()).collect()),
+        DbConnection::Pg(c) => c
+            .run_pending_migrations(POSTGRES_MIGRATIONS)
+            .map(|v| v.iter().map(|m| m.to_string()).collect()),
+    };
+    applied.map_err(|e| StoreError::Migration(first_line(&e.to_string())))
+}
+
+/// The current time as the store keeps it: UTC, microsecond precision (what
+/// PostgreSQL keeps), so values round-trip exactly on both backends.
+pub fn now() -> NaiveDateTime {
+    Utc::now().naive_utc().trunc_subsecs(6)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_select_their_backend() {
+        assert_eq!(
+            DatabaseUrl::parse("postgres://u:p@h/db").unwrap().backend(),
+            Backend::Postgres
+        );
+        assert_eq!(
+            DatabaseUrl::parse("postgresql://h/db").unwrap().backend(),
+            Backend::Postgres
+        );
+        assert_eq!(
+            DatabaseUrl::parse("sqlite://data/k.db").unwrap(),
+            DatabaseUrl::Sqlite(PathBuf::from("data/k.db"))
+        );
+        assert_eq!(
+            DatabaseUrl::parse("kohtaanto-data/k.db").unwrap(),
+            DatabaseUrl::Sqlite(PathBuf::from("kohtaanto-data/k.db"))
+        );
+        assert!(matches!(
+            DatabaseUrl::parse("mysql://h/db"),
+            Err(StoreError::InvalidUrl(_))
+        ));
+        assert!(matches!(
+            DatabaseUrl::parse("  "),
+            Err(StoreError::InvalidUrl(_))
+        ));
+    }
+
+    #[test]
+    fn passwords_never_print() {
+        let url = DatabaseUrl::parse("postgres://kohtaanto:s3cret@db:5432/k").unwrap();
+        assert_eq!(url.to_string(), "postgres://kohtaanto:***@db:5432/k");
+        assert!(!format!("{url:?}").contains("s3cret"));
+    }
+}
+
+/// Allocate `n` fresh ids for rows of `table` (one of the tables with a
+/// `{table}_id_seq` sequence on PostgreSQL). Ids are allocated up front so
+/// that parent and child rows can be written in batches.
+///
+/// On SQLite the caller holds the write transaction, so `MAX(id)` cannot move
+/// underneath it; on PostgreSQL the sequence hands out ids atomically.
+pub(crate) fn allocate_ids(
+    conn: &mut DbConnection,
+    table: IdTable,
+    n: usize,
+) -> Result<Vec<i64>, StoreError> {
+    use diesel::prelude::*;
+    use diesel::sql_types::BigInt;
+
+    #[derive(QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = BigInt)]
+        id: i64,
+    }
+
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    let name = table.name();
+    match conn {
+        DbConnection::Pg(pg) => {
+            let sql = format!("SELECT nextval('{name}_id_seq') AS id FROM generate_series(1, $1)");
+            let ids: Vec<Id> = diesel::sql_query(sql)
+                .bind::<BigInt, _>(n as i64)
+                .load(pg)?;
+            Ok(ids.into_iter().map(|i| i.id).collect())
+        }
+        DbConnection::Sqlite(lite) => {
+            // sqlite_sequence remembers ids of deleted rows too, as AUTOINCREMENT
+            // promises never to reuse an id.
+            let sql = format!(
+                "SELECT MAX(COALESCE((SELECT MAX(id) FROM {name}), 0), \
+                 COALESCE((SELECT seq FROM sqlite_sequence WHERE name = '{name}'), 0)) AS id"
+            );
+            let max: Id = diesel::sql_query(sql).get_result(lite)?;
+            Ok((1..=n as i64).map(|k| max.id + k).collect())
+        }
+    }
+}
+
+/// Tables whose ids [`allocate_ids`] hands out.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum IdTable {
+    Vacancies,
+    Profiles,
+    Organizations,
+    ApiTokens,
+}
+
+impl IdTable {
+    fn name(self) -> &'static str {
+        match self {
+            IdTable::Vacancies => "vacancies",
+            IdTable::Profiles => "profiles",
+            IdTable::Organizations => "organizations",
+            IdTable::ApiTokens => "api_tokens",
+        }
+    }
+}
+
+/// Turn constraint violations into the errors a caller can act on.
+pub(crate) fn constraint_error(e: diesel::result::Error, what: &str) -> StoreError {
+    use diesel::result::{DatabaseErrorKind, Error};
+    match e {
+        Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+            StoreError::Conflict(format!("{what}: already exists ({})", info.message()))
+        }
+        Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => {
+            StoreError::Invalid(format!("{what}: refers to something that does not exist"))
+        }
+        Error::DatabaseError(DatabaseErrorKind::CheckViolation, info) => {
+            StoreError::Invalid(format!("{what}: {}", info.message()))
+        }
+        other => StoreError::Database(other),
+    }
+}
+
+/// Parse a closed-vocabulary value read from the database.
+pub(crate) fn parse_db<T>(value: &str) -> Result<T, StoreError>
+where
+    T: std::str::FromStr<Err = matcher::domain::InvalidValue>,
+{
+    value
+        .parse()
+        .map_err(|e: matcher::domain::InvalidValue| StoreError::Invalid(e.to_string()))
+}
+
+/// Split `ids` into chunks small enough for one `IN (…)` list on both backends.
+pub(crate) const IN_CHUNK: usize = 5_000;
+/// Rows per multi-row INSERT: below PostgreSQL's 65,535 bind parameters for
+/// the widest table.
+pub(crate) const INSERT_CHUNK: usize = 1_500;
+
+/// Multi-row INSERT of `rows` into `table`, run on the concrete connection:
+/// diesel's `MultiConnection` cannot express batch inserts for SQLite, while
+/// each backend's own connection can (inside the same transaction).
+macro_rules! insert_rows {
+    ($conn:expr, $table:expr, $rows:expr) => {
+        match $conn {
+            $crate::store::DbConnection::Pg(c) => {
+                diesel::RunQueryDsl::execute(diesel::insert_into($table).values($rows), c)
+            }
+            $crate::store::DbConnection::Sqlite(c) => {
+                diesel::RunQueryDsl::execute(diesel::insert_into($table).values($rows), c)
+            }
+        }
+    };
+}
+pub(crate) use insert_rows;

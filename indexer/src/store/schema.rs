@@ -1,0 +1,291 @@
+//! diesel table declarations of the core entities; the SQL is in
+//! `migrations/{sqlite,postgres}/*_core`. Taxonomy tables are declared in
+//! `store::taxonomy`.
+
+diesel::table! {
+    organizations (id) {
+        id -> BigInt,
+        kind -> Text,
+        name -> Text,
+        business_id -> Nullable<Text>,
+        municipality_code -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> BigInt,
+        org_id -> BigInt,
+        role -> Text,
+        label -> Text,
+        secret_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    vacancies (id) {
+        id -> BigInt,
+        source -> Text,
+        source_id -> Text,
+        owner_org_id -> BigInt,
+        title -> Text,
+        description -> Text,
+        ad_language -> Text,
+        employer_name -> Nullable<Text>,
+        occupation_uri -> Nullable<Text>,
+        isco_code -> Nullable<Text>,
+        industry_code -> Nullable<Text>,
+        municipality_code -> Nullable<Text>,
+        lat -> Nullable<Double>,
+        lon -> Nullable<Double>,
+        remote -> Text,
+        work_time -> Text,
+        contract_type -> Text,
+        positions -> Integer,
+        salary_min_eur -> Nullable<Integer>,
+        salary_max_eur -> Nullable<Integer>,
+        start_date -> Nullable<Date>,
+        expires_at -> Nullable<Timestamp>,
+        visibility -> Text,
+        status -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    vacancy_skills (vacancy_id, position) {
+        vacancy_id -> BigInt,
+        position -> Integer,
+        skill_uri -> Nullable<Text>,
+        label -> Text,
+        importance -> Text,
+    }
+}
+
+diesel::table! {
+    vacancy_languages (vacancy_id, language) {
+        vacancy_id -> BigInt,
+        language -> Text,
+        level -> Text,
+        hard -> Bool,
+    }
+}
+
+diesel::table! {
+    vacancy_licences (vacancy_id, licence) {
+        vacancy_id -> BigInt,
+        licence -> Text,
+        hard -> Bool,
+    }
+}
+
+diesel::table! {
+    vacancy_certificates (vacancy_id, certificate) {
+        vacancy_id -> BigInt,
+        certificate -> Text,
+        hard -> Bool,
+    }
+}
+
+diesel::table! {
+    vacancy_shares (vacancy_id, agency_org_id) {
+        vacancy_id -> BigInt,
+        agency_org_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    profiles (id) {
+        id -> BigInt,
+        pseudonym -> Text,
+        managing_org_id -> BigInt,
+        home_municipality_code -> Nullable<Text>,
+        abroad_country -> Nullable<Text>,
+        max_commute_km -> Integer,
+        relocation -> Text,
+        remote_preference -> Text,
+        education_level -> Nullable<Integer>,
+        education_field -> Nullable<Text>,
+        work_time_preference -> Text,
+        available_from -> Nullable<Date>,
+        consent_agencies -> Bool,
+        consent_expires_at -> Nullable<Timestamp>,
+        status -> Text,
+        last_active_at -> Timestamp,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    profile_contacts (profile_id) {
+        profile_id -> BigInt,
+        full_name -> Text,
+        email -> Nullable<Text>,
+        phone -> Nullable<Text>,
+        notes -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    profile_skills (profile_id, position) {
+        profile_id -> BigInt,
+        position -> Integer,
+        skill_uri -> Nullable<Text>,
+        label -> Text,
+    }
+}
+
+diesel::table! {
+    profile_desired_occupations (profile_id, occupation_uri) {
+        profile_id -> BigInt,
+        occupation_uri -> Text,
+    }
+}
+
+diesel::table! {
+    profile_work_history (profile_id, position) {
+        profile_id -> BigInt,
+        position -> Integer,
+        occupation_uri -> Nullable<Text>,
+        title -> Text,
+        years -> Double,
+    }
+}
+
+diesel::table! {
+    profile_languages (profile_id, language) {
+        profile_id -> BigInt,
+        language -> Text,
+        level -> Text,
+    }
+}
+
+diesel::table! {
+    profile_licences (profile_id, licence) {
+        profile_id -> BigInt,
+        licence -> Text,
+    }
+}
+
+diesel::table! {
+    profile_certificates (profile_id, certificate) {
+        profile_id -> BigInt,
+        certificate -> Text,
+    }
+}
+
+diesel::table! {
+    profile_relocation_regions (profile_id, region_code) {
+        profile_id -> BigInt,
+        region_code -> Text,
+    }
+}
+
+diesel::table! {
+    cohorts (id) {
+        id -> BigInt,
+        name -> Text,
+        employer_name -> Text,
+        created_by_org_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    cohort_members (cohort_id, profile_id) {
+        cohort_id -> BigInt,
+        profile_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    introductions (id) {
+        id -> BigInt,
+        vacancy_id -> BigInt,
+        profile_id -> BigInt,
+        adviser_org_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> BigInt,
+        entity -> Text,
+        entity_id -> BigInt,
+        op -> Text,
+        version -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_events (id) {
+        id -> BigInt,
+        at -> Timestamp,
+        org_id -> Nullable<BigInt>,
+        token_id -> Nullable<BigInt>,
+        role -> Nullable<Text>,
+        action -> Text,
+        subject_kind -> Text,
+        subject_id -> Text,
+        reason -> Nullable<Text>,
+        request_id -> Text,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
+diesel::table! {
+    match_log (id) {
+        id -> BigInt,
+        at -> Timestamp,
+        request_id -> Text,
+        org_id -> Nullable<BigInt>,
+        token_id -> Nullable<BigInt>,
+        direction -> Text,
+        subject_id -> Nullable<BigInt>,
+        config_hash -> Text,
+        taxonomy_version -> Text,
+        request_json -> Text,
+        results_json -> Text,
+    }
+}
+
+diesel::joinable!(api_tokens -> organizations (org_id));
+diesel::joinable!(vacancy_skills -> vacancies (vacancy_id));
+diesel::joinable!(profile_skills -> profiles (profile_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    organizations,
+    api_tokens,
+    vacancies,
+    vacancy_skills,
+    vacancy_languages,
+    vacancy_licences,
+    vacancy_certificates,
+    vacancy_shares,
+    profiles,
+    profile_contacts,
+    profile_skills,
+    profile_desired_occupations,
+    profile_work_history,
+    profile_languages,
+    profile_licences,
+    profile_certificates,
+    profile_relocation_regions,
+    cohorts,
+    cohort_members,
+    introductions,
+    outbox,
+    audit_events,
+    match_log,
+);

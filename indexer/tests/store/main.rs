@@ -1,0 +1,46 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! The store suite: every test runs against SQLite always, and against
+//! PostgreSQL when `KOHTAANTO_TEST_DATABASE_URL` is set (each test in a fresh
+//! schema of its own).
+
+mod crud;
+mod support;
+mod taxonomy;
+
+use support::TestDb;
+
+/// Run each named test function (`fn(&TestDb)`) once per backend.
+macro_rules! on_every_backend {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[test] fn $name() { let db = $crate::TestDb::sqlite(); $crate::$name(&db); })*
+        }
+        mod postgres {
+            $(#[test] fn $name() {
+                let Some(db) = $crate::TestDb::postgres() else {
+                    eprintln!("KOHTAANTO_TEST_DATABASE_URL is not set: PostgreSQL run skipped");
+                    return;
+                };
+                $crate::$name(&db);
+            })*
+        }
+    };
+}
+
+use crud::*;
+
+fn taxonomy_round_trips(db: &TestDb) {
+    let mut conn = db.store.conn().unwrap();
+    taxonomy::taxonomy_roundtrip(&mut conn);
+}
+
+on_every_backend!(
+    migrations_are_idempotent,
+    organizations_and_tokens,
+    vacancy_crud_writes_outbox,
+    vacancy_source_is_unique,
+    profile_crud_keeps_contacts_apart,
+    bulk_creates_allocate_distinct_ids,
+    failed_write_leaves_nothing,
+    taxonomy_round_trips,
+);

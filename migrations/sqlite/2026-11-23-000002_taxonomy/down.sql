@@ -1,0 +1,9 @@
+DROP TABLE industries;
+DROP TABLE regions;
+DROP TABLE municipalities;
+DROP TABLE esco_skill_relations;
+DROP TABLE esco_occupation_skills;
+DROP TABLE esco_skills;
+DROP TABLE esco_occupations;
+DROP TABLE isco_groups;
+DROP TABLE taxonomy_meta;
