@@ -30,6 +30,15 @@ enum Command {
         #[command(subcommand)]
         what: ImportWhat,
     },
+    /// Generate a realistic synthetic population (deterministic for a seed).
+    Generate {
+        #[arg(long, default_value_t = 20_000)]
+        profiles: usize,
+        #[arg(long, default_value_t = 3_000)]
+        vacancies: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Counts of what the store holds.
     Stats {
         #[arg(long)]
@@ -51,6 +60,8 @@ enum CliError {
     Config(#[from] config::ConfigError),
     #[error(transparent)]
     Store(#[from] store::StoreError),
+    #[error(transparent)]
+    Generate(#[from] indexer::generate::GenerateError),
     #[error(transparent)]
     Source(#[from] indexer::sources::SourceError),
 }
@@ -92,6 +103,51 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 "imported {} municipalities, {} regions",
                 geography.municipality_count(),
                 geography.region_count()
+            );
+        }
+        Command::Generate {
+            profiles,
+            vacancies,
+            seed,
+        } => {
+            let fixtures = indexer::sources::fixtures_dir();
+            let taxonomy = match store.read(store::taxonomy::load_taxonomy)? {
+                Some(t) => t,
+                None => {
+                    let t = indexer::sources::load_taxonomy_dir(&fixtures.join("esco"))?;
+                    store.write(|c| store::taxonomy::replace_taxonomy(c, &t))?;
+                    t
+                }
+            };
+            let geography = match store.read(store::taxonomy::load_geography)? {
+                Some(g) => g,
+                None => {
+                    let g = indexer::sources::load_geography_dir(&fixtures.join("geo"))?;
+                    store.write(|c| store::taxonomy::replace_geography(c, &g))?;
+                    g
+                }
+            };
+            let market =
+                indexer::generate::LabourMarket::load(&fixtures.join("labour-stats"), &geography)?;
+            let orgs = indexer::generate::ensure_demo_orgs(&store, &geography)?;
+            let today = chrono::Utc::now().date_naive();
+            let generator = indexer::generate::PopulationGenerator::new(
+                &taxonomy, &geography, &market, orgs, seed, today,
+            )?;
+            let spec = indexer::generate::PopulationSpec {
+                profiles,
+                vacancies,
+                seed,
+                reference_date: today,
+            };
+            let bar = indicatif::ProgressBar::new((profiles + vacancies) as u64);
+            let report = indexer::generate::populate(&store, &generator, &spec, 0, |done, _| {
+                bar.set_position(done as u64)
+            })?;
+            bar.finish_and_clear();
+            println!(
+                "generated {} profiles and {} vacancies in {:.1} s",
+                report.profiles, report.vacancies, report.seconds
             );
         }
         Command::Stats { json } => {
