@@ -39,6 +39,16 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Manage organizations.
+    Org {
+        #[command(subcommand)]
+        what: OrgCommand,
+    },
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        what: TokenCommand,
+    },
     /// Counts of what the store holds.
     Stats {
         #[arg(long)]
@@ -52,6 +62,45 @@ enum ImportWhat {
     Taxonomy { dir: std::path::PathBuf },
     /// Municipalities and regions (and TOL 2008 industries when present).
     Geography { dir: std::path::PathBuf },
+}
+
+#[derive(Subcommand)]
+enum OrgCommand {
+    /// Add an organization.
+    Add {
+        /// employment_office, agency, employer, ministry or operator
+        #[arg(long)]
+        kind: matcher::domain::OrgKind,
+        #[arg(long)]
+        name: String,
+        /// Finnish business id (Y-tunnus)
+        #[arg(long)]
+        business_id: Option<String>,
+        /// Statistics Finland municipality code
+        #[arg(long)]
+        municipality: Option<String>,
+    },
+    /// List organizations.
+    List,
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Issue a token; its secret is printed once and only its hash is kept.
+    Issue {
+        #[arg(long)]
+        org: i64,
+        /// adviser, recruiter, employer, analyst or admin
+        #[arg(long)]
+        role: matcher::domain::Role,
+        #[arg(long, default_value = "cli")]
+        label: String,
+        /// Days until the token expires (default: never)
+        #[arg(long)]
+        expires_days: Option<u32>,
+    },
+    /// Revoke a token by id.
+    Revoke { id: i64 },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -149,6 +198,61 @@ fn run(cli: Cli) -> Result<(), CliError> {
                 "generated {} profiles and {} vacancies in {:.1} s",
                 report.profiles, report.vacancies, report.seconds
             );
+        }
+        Command::Org {
+            what:
+                OrgCommand::Add {
+                    kind,
+                    name,
+                    business_id,
+                    municipality,
+                },
+        } => {
+            let org = store.write(|c| {
+                store::orgs::create_org(
+                    c,
+                    kind,
+                    &name,
+                    business_id.as_deref(),
+                    municipality.as_deref(),
+                )
+            })?;
+            println!(
+                "organization {} created: {} ({})",
+                org.id, org.name, org.kind
+            );
+        }
+        Command::Org {
+            what: OrgCommand::List,
+        } => {
+            for org in store.read(store::orgs::list_orgs)? {
+                println!("{:>5}  {:<18} {}", org.id, org.kind, org.name);
+            }
+        }
+        Command::Token {
+            what:
+                TokenCommand::Issue {
+                    org,
+                    role,
+                    label,
+                    expires_days,
+                },
+        } => {
+            let expires = expires_days.map(|d| store::now() + chrono::Duration::days(i64::from(d)));
+            let token = store.write(|c| {
+                store::orgs::issue_token(c, matcher::domain::OrgId(org), role, &label, expires)
+            })?;
+            println!(
+                "token {} for organization {} as {}:",
+                token.id, token.org, token.role
+            );
+            println!("{}", token.secret.expose());
+        }
+        Command::Token {
+            what: TokenCommand::Revoke { id },
+        } => {
+            store.write(|c| store::orgs::revoke_token(c, matcher::domain::TokenId(id)))?;
+            println!("token {id} revoked");
         }
         Command::Stats { json } => {
             let counts = store.read(store::taxonomy::taxonomy_counts)?;
