@@ -1,10 +1,12 @@
 //! The `kohtaanto` command line: set-up, data loading and the server.
 
-mod config;
-
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use api::config;
+use api::server::{AppState, Application};
+use clap::{Args, Parser, Subcommand};
+use indexer::generate::PopulationSpec;
 use indexer::store::{self, Store};
 
 #[derive(Parser)]
@@ -23,6 +25,23 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Prepare a demo store (taxonomy, geography, population) if it is empty,
+    /// print one token per role, then serve.
+    Demo {
+        #[command(flatten)]
+        server: ServerArgs,
+        /// Profiles to generate when the store has none.
+        #[arg(long, default_value_t = 20_000)]
+        profiles: usize,
+        /// Vacancies to generate when the store has none.
+        #[arg(long, default_value_t = 3_000)]
+        vacancies: usize,
+    },
+    /// Serve the API.
+    Serve {
+        #[command(flatten)]
+        server: ServerArgs,
+    },
     /// Apply pending database migrations.
     Migrate,
     /// Load the shipped (or given) ESCO taxonomy, geography and industries into the store.
@@ -56,12 +75,24 @@ enum Command {
     },
 }
 
+#[derive(Args)]
+struct ServerArgs {
+    /// Data directory (embedded store, index, demo tokens).
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
+    /// Address to listen on, e.g. 127.0.0.1:8080 (port 0: any free port).
+    #[arg(long)]
+    bind: Option<String>,
+}
+
 #[derive(Subcommand)]
 enum ImportWhat {
     /// An ESCO export directory (original CSV files, plain or .gz).
     Taxonomy { dir: std::path::PathBuf },
-    /// Municipalities and regions (and TOL 2008 industries when present).
+    /// Municipalities and regions (Statistics Finland tables).
     Geography { dir: std::path::PathBuf },
+    /// TOL 2008 industries (Statistics Finland classification JSON).
+    Industries { dir: std::path::PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -113,6 +144,12 @@ enum CliError {
     Generate(#[from] indexer::generate::GenerateError),
     #[error(transparent)]
     Source(#[from] indexer::sources::SourceError),
+    #[error(transparent)]
+    Demo(#[from] api::demo::DemoError),
+    #[error("cannot create data directory {path}: {reason}")]
+    DataDir { path: String, reason: String },
+    #[error("cannot serve on {address}: {reason}")]
+    Serve { address: String, reason: String },
 }
 
 fn main() -> ExitCode {
@@ -127,9 +164,50 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<(), CliError> {
-    let config = config::Config::load(cli.config.as_deref())?;
+    let mut config = config::Config::load(cli.config.as_deref())?;
+    let mut needs_data_dir = config.database_url.is_none();
+    if let Command::Demo { server, .. } | Command::Serve { server } = &cli.command {
+        needs_data_dir = true;
+        if let Some(dir) = &server.data_dir {
+            config.data_dir = dir.clone();
+        }
+        if let Some(bind) = &server.bind {
+            config.bind = bind.clone();
+        }
+        init_logging(&config.log);
+    }
+    if needs_data_dir {
+        std::fs::create_dir_all(&config.data_dir).map_err(|e| CliError::DataDir {
+            path: config.data_dir.display().to_string(),
+            reason: e.to_string(),
+        })?;
+    }
     let store = Store::open(&config.database_url())?;
     match cli.command {
+        Command::Demo {
+            profiles,
+            vacancies,
+            ..
+        } => {
+            let fixtures = indexer::sources::fixtures_dir();
+            let reference = indexer::generate::ensure_reference_data(&store, &fixtures)?;
+            let held = store.read(store::profiles::count_profiles)?
+                + store.read(store::vacancies::count_vacancies)?;
+            if held == 0 {
+                generate(&store, profiles, vacancies, 1)?;
+            }
+            let orgs = indexer::generate::ensure_demo_orgs(&store, &reference.geography)?;
+            let tokens = api::demo::ensure_demo_tokens(&store, &orgs, &config.data_dir)?;
+            println!(
+                "demo tokens (also in {}):",
+                config.data_dir.join(api::demo::TOKEN_FILE).display()
+            );
+            for (role, token) in &tokens {
+                println!("  {role:<10} {token}");
+            }
+            serve(store, &config.bind)?;
+        }
+        Command::Serve { .. } => serve(store, &config.bind)?,
         Command::Migrate => println!("migrations applied to {}", store.url()),
         Command::Import {
             what: ImportWhat::Taxonomy { dir },
@@ -158,46 +236,13 @@ fn run(cli: Cli) -> Result<(), CliError> {
             profiles,
             vacancies,
             seed,
+        } => generate(&store, profiles, vacancies, seed)?,
+        Command::Import {
+            what: ImportWhat::Industries { dir },
         } => {
-            let fixtures = indexer::sources::fixtures_dir();
-            let taxonomy = match store.read(store::taxonomy::load_taxonomy)? {
-                Some(t) => t,
-                None => {
-                    let t = indexer::sources::load_taxonomy_dir(&fixtures.join("esco"))?;
-                    store.write(|c| store::taxonomy::replace_taxonomy(c, &t))?;
-                    t
-                }
-            };
-            let geography = match store.read(store::taxonomy::load_geography)? {
-                Some(g) => g,
-                None => {
-                    let g = indexer::sources::load_geography_dir(&fixtures.join("geo"))?;
-                    store.write(|c| store::taxonomy::replace_geography(c, &g))?;
-                    g
-                }
-            };
-            let market =
-                indexer::generate::LabourMarket::load(&fixtures.join("labour-stats"), &geography)?;
-            let orgs = indexer::generate::ensure_demo_orgs(&store, &geography)?;
-            let today = chrono::Utc::now().date_naive();
-            let generator = indexer::generate::PopulationGenerator::new(
-                &taxonomy, &geography, &market, orgs, seed, today,
-            )?;
-            let spec = indexer::generate::PopulationSpec {
-                profiles,
-                vacancies,
-                seed,
-                reference_date: today,
-            };
-            let bar = indicatif::ProgressBar::new((profiles + vacancies) as u64);
-            let report = indexer::generate::populate(&store, &generator, &spec, 0, |done, _| {
-                bar.set_position(done as u64)
-            })?;
-            bar.finish_and_clear();
-            println!(
-                "generated {} profiles and {} vacancies in {:.1} s",
-                report.profiles, report.vacancies, report.seconds
-            );
+            let industries = indexer::sources::load_industries_dir(&dir)?;
+            store.write(|c| store::taxonomy::replace_industries(c, &industries))?;
+            println!("imported {} industries", industries.len());
         }
         Command::Org {
             what:
@@ -259,23 +304,81 @@ fn run(cli: Cli) -> Result<(), CliError> {
             let orgs = store.read(store::orgs::count_orgs)?;
             let profiles = store.read(store::profiles::count_profiles)?;
             let vacancies = store.read(store::vacancies::count_vacancies)?;
-            let stats = serde_json::json!({
-                "occupations": counts.occupations,
-                "skills": counts.skills,
-                "municipalities": counts.municipalities,
-                "regions": counts.regions,
-                "organizations": orgs,
-                "profiles": profiles,
-                "vacancies": vacancies,
-            });
+            let stats = [
+                ("occupations", counts.occupations),
+                ("skills", counts.skills),
+                ("municipalities", counts.municipalities),
+                ("regions", counts.regions),
+                ("organizations", orgs),
+                ("profiles", profiles),
+                ("vacancies", vacancies),
+            ];
             if json {
-                println!("{stats}");
+                let map: serde_json::Map<String, serde_json::Value> = stats
+                    .iter()
+                    .map(|(k, v)| ((*k).to_owned(), serde_json::Value::from(*v)))
+                    .collect();
+                println!("{}", serde_json::Value::Object(map));
             } else {
-                for (k, v) in stats.as_object().into_iter().flatten() {
+                for (k, v) in stats {
                     println!("{k:>15}  {v}");
                 }
             }
         }
     }
     Ok(())
+}
+
+/// Generate a population with a progress bar on the terminal.
+fn generate(store: &Store, profiles: usize, vacancies: usize, seed: u64) -> Result<(), CliError> {
+    let spec = PopulationSpec {
+        profiles,
+        vacancies,
+        seed,
+        reference_date: chrono::Utc::now().date_naive(),
+    };
+    let bar = indicatif::ProgressBar::new((profiles + vacancies) as u64).with_style(
+        indicatif::ProgressStyle::with_template(
+            "{msg} [{bar:40}] {pos}/{len} ({per_sec}, {eta} left)",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    bar.set_message("generating");
+    let fixtures = indexer::sources::fixtures_dir();
+    let report = indexer::generate::generate_population(store, &fixtures, &spec, |done, _| {
+        bar.set_position(done as u64)
+    })?;
+    bar.finish_and_clear();
+    println!(
+        "generated {} profiles and {} vacancies in {:.1} s",
+        report.profiles, report.vacancies, report.seconds
+    );
+    Ok(())
+}
+
+/// Serve until stopped. The listening address goes to stdout first, so that
+/// scripts (and tests binding port 0) learn the port.
+fn serve(store: Store, address: &str) -> Result<(), CliError> {
+    let failed = |e: std::io::Error| CliError::Serve {
+        address: address.to_owned(),
+        reason: e.to_string(),
+    };
+    actix_web::rt::System::new().block_on(async {
+        let app = Application::build(AppState { store }, address).map_err(failed)?;
+        let host = address.rsplit_once(':').map_or(address, |(h, _)| h);
+        println!("listening on http://{host}:{}", app.port());
+        use std::io::Write;
+        let _ = std::io::stdout().flush();
+        app.run_until_stopped().await.map_err(failed)
+    })
+}
+
+fn init_logging(filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }

@@ -5,3 +5,4 @@
 pub mod generate;
 pub mod sources;
 pub mod store;
+pub mod testkit;

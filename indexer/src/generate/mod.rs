@@ -223,6 +223,8 @@ pub enum GenerateError {
     NoMunicipalities,
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Source(#[from] crate::sources::SourceError),
 }
 
 const STREAM_PROFILE: u64 = 1;
@@ -1034,6 +1036,13 @@ pub struct PopulationReport {
 /// Items written per transaction.
 const BATCH: usize = 5_000;
 
+/// Where a run starts in the seed's sequences of profiles and vacancies.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StartAt {
+    pub profile: u64,
+    pub vacancy: u64,
+}
+
 /// Generate `spec` into the store: a generator thread draws batches while this
 /// thread writes the previous one, each batch in one transaction. Calls
 /// `progress(done, total)` after each batch.
@@ -1041,7 +1050,7 @@ pub fn populate(
     store: &Store,
     generator: &PopulationGenerator<'_>,
     spec: &PopulationSpec,
-    first_index: u64,
+    first: StartAt,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<PopulationReport, GenerateError> {
     let started = Instant::now();
@@ -1054,7 +1063,7 @@ pub fn populate(
             while start < spec.vacancies {
                 let end = (start + BATCH).min(spec.vacancies);
                 let batch = (start as u64..end as u64)
-                    .map(|i| generator.vacancy(first_index + i))
+                    .map(|i| generator.vacancy(first.vacancy + i))
                     .collect();
                 if tx.send(Batch::Vacancies(batch)).is_err() {
                     return;
@@ -1065,7 +1074,7 @@ pub fn populate(
             while start < spec.profiles {
                 let end = (start + BATCH).min(spec.profiles);
                 let batch = (start as u64..end as u64)
-                    .map(|i| generator.profile(first_index + i))
+                    .map(|i| generator.profile(first.profile + i))
                     .collect();
                 if tx.send(Batch::Profiles(batch)).is_err() {
                     return;
@@ -1105,4 +1114,112 @@ pub fn populate(
 enum Batch {
     Vacancies(Vec<VacancyDraft>),
     Profiles(Vec<(String, ProfileDraft)>),
+}
+
+/// The reference data a population is drawn from, as the store holds it.
+#[derive(Debug)]
+pub struct ReferenceData {
+    pub taxonomy: Taxonomy,
+    pub geography: Geography,
+}
+
+/// Load the taxonomy, geography and industries from the store, first
+/// importing the shipped fixtures for whatever the store does not hold yet.
+pub fn ensure_reference_data(
+    store: &Store,
+    fixtures: &std::path::Path,
+) -> Result<ReferenceData, GenerateError> {
+    use crate::sources;
+    use crate::store::taxonomy as tables;
+    let taxonomy = match store.read(tables::load_taxonomy)? {
+        Some(t) => t,
+        None => {
+            let t = sources::load_taxonomy_dir(&fixtures.join("esco"))?;
+            store.write(|c| tables::replace_taxonomy(c, &t))?;
+            t
+        }
+    };
+    let geography = match store.read(tables::load_geography)? {
+        Some(g) => g,
+        None => {
+            let g = sources::load_geography_dir(&fixtures.join("geo"))?;
+            store.write(|c| tables::replace_geography(c, &g))?;
+            g
+        }
+    };
+    if store.read(tables::load_industries)?.is_none() {
+        let industries = sources::load_industries_dir(&fixtures.join("classifications"))?;
+        store.write(|c| tables::replace_industries(c, &industries))?;
+    }
+    Ok(ReferenceData {
+        taxonomy,
+        geography,
+    })
+}
+
+/// Generate `spec` into the store from the shipped labour statistics:
+/// reference data and demo organizations are created first when missing.
+/// Item indices continue after what the store already holds from earlier
+/// runs with the same seed, so that running twice adds rather than collides.
+pub fn generate_population(
+    store: &Store,
+    fixtures: &std::path::Path,
+    spec: &PopulationSpec,
+    progress: impl FnMut(usize, usize),
+) -> Result<PopulationReport, GenerateError> {
+    let reference = ensure_reference_data(store, fixtures)?;
+    let market = LabourMarket::load(&fixtures.join("labour-stats"), &reference.geography)?;
+    let orgs = ensure_demo_orgs(store, &reference.geography)?;
+    let generator = PopulationGenerator::new(
+        &reference.taxonomy,
+        &reference.geography,
+        &market,
+        orgs,
+        spec.seed,
+        spec.reference_date,
+    )?;
+    let start = resume_point(store, &generator)?;
+    populate(store, &generator, spec, start, progress)
+}
+
+/// The first profile and vacancy numbers of this seed not yet in the store.
+/// Earlier runs wrote numbers `0..n` contiguously, so a binary search over
+/// "is number `i` stored?" finds `n` in a few dozen lookups.
+pub fn resume_point(
+    store: &Store,
+    generator: &PopulationGenerator<'_>,
+) -> Result<StartAt, StoreError> {
+    store.read(|conn| {
+        let profile = first_free(|i| {
+            let (pseudonym, _) = generator.profile(i);
+            profiles::pseudonym_exists(conn, &pseudonym)
+        })?;
+        let vacancy = first_free(|i| {
+            let draft = generator.vacancy(i);
+            Ok(vacancies::find_vacancy_by_source(conn, &draft.source, &draft.source_id)?.is_some())
+        })?;
+        Ok(StartAt { profile, vacancy })
+    })
+}
+
+fn first_free(mut taken: impl FnMut(u64) -> Result<bool, StoreError>) -> Result<u64, StoreError> {
+    if !taken(0)? {
+        return Ok(0);
+    }
+    // Invariant: `low` is taken, `high` is free.
+    let mut low = 0;
+    let mut high = 1;
+    while taken(high)? {
+        low = high;
+        high *= 2;
+    }
+    while high - low > 1 {
+        let mid = low + (high - low) / 2;
+        if taken(mid)? {
+            low = mid;
+        } else {
+            high = mid;
+        }
+    }
+    Ok(high)
 }

@@ -26,6 +26,16 @@ pub fn random_pseudonym() -> Result<String, StoreError> {
     Ok(format!("JS-{}", hex::encode_upper(bytes)))
 }
 
+/// Whether a profile with this pseudonym is stored.
+pub fn pseudonym_exists(conn: &mut DbConnection, pseudonym: &str) -> Result<bool, StoreError> {
+    let found: Option<i64> = profiles::table
+        .filter(profiles::pseudonym.eq(pseudonym))
+        .select(profiles::id)
+        .first(conn)
+        .optional()?;
+    Ok(found.is_some())
+}
+
 /// Store a new profile under a random pseudonym.
 pub fn create_profile(
     conn: &mut DbConnection,

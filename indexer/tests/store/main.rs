@@ -4,6 +4,7 @@
 //! schema of its own).
 
 mod crud;
+mod generate;
 mod support;
 mod taxonomy;
 
@@ -13,11 +14,11 @@ use support::TestDb;
 macro_rules! on_every_backend {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
-            $(#[test] fn $name() { let db = $crate::TestDb::sqlite(); $crate::$name(&db); })*
+            $(#[test] fn $name() { let db = $crate::TestDb::sqlite().unwrap(); $crate::$name(&db); })*
         }
         mod postgres {
             $(#[test] fn $name() {
-                let Some(db) = $crate::TestDb::postgres() else {
+                let Some(db) = $crate::TestDb::postgres().unwrap() else {
                     eprintln!("KOHTAANTO_TEST_DATABASE_URL is not set: PostgreSQL run skipped");
                     return;
                 };
@@ -28,6 +29,7 @@ macro_rules! on_every_backend {
 }
 
 use crud::*;
+use generate::*;
 
 fn taxonomy_round_trips(db: &TestDb) {
     let mut conn = db.store.conn().unwrap();
@@ -43,4 +45,5 @@ on_every_backend!(
     bulk_creates_allocate_distinct_ids,
     failed_write_leaves_nothing,
     taxonomy_round_trips,
+    generation_is_deterministic_and_resumable,
 );

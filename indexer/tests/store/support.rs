@@ -1,61 +1,9 @@
-//! Test databases: a SQLite file in a temporary directory, or a fresh schema
-//! in the PostgreSQL named by `KOHTAANTO_TEST_DATABASE_URL`.
+//! Test data builders; the test databases themselves come from
+//! `indexer::testkit`.
 
 use chrono::NaiveDate;
-use diesel::connection::SimpleConnection;
-use indexer::store::{DatabaseUrl, Store};
+pub use indexer::testkit::TestDb;
 use matcher::domain::*;
-
-pub struct TestDb {
-    pub store: Store,
-    pub url: String,
-    _dir: Option<tempfile::TempDir>,
-    pg_cleanup: Option<(String, String)>,
-}
-
-impl TestDb {
-    pub fn sqlite() -> TestDb {
-        let dir = tempfile::tempdir().unwrap();
-        let url = dir.path().join("store.db").to_string_lossy().into_owned();
-        let store = Store::open(&url).unwrap();
-        TestDb {
-            store,
-            url,
-            _dir: Some(dir),
-            pg_cleanup: None,
-        }
-    }
-
-    pub fn postgres() -> Option<TestDb> {
-        let base = std::env::var("KOHTAANTO_TEST_DATABASE_URL").ok()?;
-        let mut bytes = [0u8; 6];
-        getrandom::fill(&mut bytes).unwrap();
-        let schema = format!("t_{}", hex::encode(bytes));
-        let mut admin = DatabaseUrl::parse(&base).unwrap().connect().unwrap();
-        admin
-            .batch_execute(&format!("CREATE SCHEMA {schema}"))
-            .unwrap();
-        let sep = if base.contains('?') { '&' } else { '?' };
-        let url = format!("{base}{sep}options=-csearch_path%3D{schema}");
-        let store = Store::open(&url).unwrap();
-        Some(TestDb {
-            store,
-            url,
-            _dir: None,
-            pg_cleanup: Some((base, schema)),
-        })
-    }
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        if let Some((base, schema)) = &self.pg_cleanup {
-            if let Ok(mut admin) = DatabaseUrl::parse(base).unwrap().connect() {
-                let _ = admin.batch_execute(&format!("DROP SCHEMA {schema} CASCADE"));
-            }
-        }
-    }
-}
 
 pub fn ts(y: i32, m: u32, d: u32) -> chrono::NaiveDateTime {
     NaiveDate::from_ymd_opt(y, m, d)

@@ -1,0 +1,7 @@
+//! How people get out: the actix-web application (routes, errors, auth as it
+//! grows) and the pieces the `kohtaanto` binary shares with tests.
+
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod server;

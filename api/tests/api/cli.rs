@@ -1,0 +1,245 @@
+//! The `kohtaanto` binary end to end: demo, stats, imports, tokens and the
+//! errors an operator sees.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Output;
+
+use indexer::sources::fixtures_dir;
+use indexer::store::{orgs, Store};
+use indexer::testkit::TestDb;
+use matcher::domain::Role;
+
+use crate::support::{get, kohtaanto, Server};
+
+fn stdout(output: &Output) -> String {
+    assert!(
+        output.status.success(),
+        "exit {:?}: {}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stats(dir: &Path, database_url: Option<&str>) -> serde_json::Value {
+    let mut command = kohtaanto(dir);
+    command
+        .args(["stats", "--json"])
+        .env("KOHTAANTO_DATA_DIR", "data");
+    if let Some(url) = database_url {
+        command.env("KOHTAANTO_DATABASE_URL", url);
+    }
+    serde_json::from_str(&stdout(&command.output().unwrap())).unwrap()
+}
+
+/// `demo` prepares an empty store, prints and writes one token per role,
+/// answers /healthz; a restart keeps data and tokens.
+fn demo_end_to_end(database_url: Option<&str>) {
+    let tmp = tempfile::tempdir().unwrap();
+    let demo = || {
+        let mut command = kohtaanto(tmp.path());
+        command.args([
+            "demo",
+            "--data-dir",
+            "data",
+            "--bind",
+            "127.0.0.1:0",
+            "--profiles",
+            "300",
+            "--vacancies",
+            "60",
+        ]);
+        if let Some(url) = database_url {
+            command.env("KOHTAANTO_DATABASE_URL", url);
+        }
+        Server::start(command)
+    };
+    let server = demo();
+    let health = get(server.port, "/healthz");
+    assert_eq!(health.status, 200);
+    assert_eq!(get(server.port, "/readyz").status, 200);
+
+    let file = tmp.path().join("data/demo-tokens.json");
+    let tokens: BTreeMap<String, String> =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(tokens.len(), Role::ALL.len());
+    let store = Store::open(
+        &database_url
+            .map(str::to_owned)
+            .unwrap_or_else(|| tmp.path().join("data/kohtaanto.db").display().to_string()),
+    )
+    .unwrap();
+    for role in Role::ALL {
+        let secret = &tokens[role.as_str()];
+        assert!(
+            server.output.iter().any(|l| l.contains(secret.as_str())),
+            "token of {role} not printed"
+        );
+        let identity = store
+            .read(|c| orgs::authenticate(c, secret))
+            .unwrap()
+            .unwrap();
+        assert_eq!(identity.role, *role);
+        assert_eq!(identity.org_kind, role.org_kind());
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "token file readable by others");
+    }
+    drop(server);
+
+    let counts = stats(tmp.path(), database_url);
+    assert!(counts["occupations"].as_i64().unwrap() >= 3000, "{counts}");
+    assert!(counts["skills"].as_i64().unwrap() >= 13000, "{counts}");
+    assert_eq!(counts["municipalities"], 308);
+    assert_eq!(counts["regions"], 19);
+    assert_eq!(counts["profiles"], 300);
+    assert_eq!(counts["vacancies"], 60);
+    assert!(counts["organizations"].as_i64().unwrap() >= 5);
+
+    // A restart neither generates again nor issues new tokens.
+    let server = demo();
+    assert_eq!(get(server.port, "/healthz").status, 200);
+    drop(server);
+    let again: BTreeMap<String, String> =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(again, tokens);
+    assert_eq!(stats(tmp.path(), database_url), counts);
+}
+
+#[test]
+fn demo_on_sqlite() {
+    demo_end_to_end(None);
+}
+
+#[test]
+fn demo_on_postgres() {
+    let Some(db) = TestDb::postgres().unwrap() else {
+        eprintln!("KOHTAANTO_TEST_DATABASE_URL is not set: PostgreSQL run skipped");
+        return;
+    };
+    demo_end_to_end(Some(&db.url));
+}
+
+#[test]
+fn works_under_kohtaanto_data_without_configuration() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = stdout(&kohtaanto(tmp.path()).arg("migrate").output().unwrap());
+    assert!(out.contains("kohtaanto-data/kohtaanto.db"), "{out}");
+    assert!(tmp.path().join("kohtaanto-data/kohtaanto.db").is_file());
+}
+
+#[test]
+fn malformed_import_names_file_and_line_and_keeps_what_was_stored() {
+    let tmp = tempfile::tempdir().unwrap();
+    let geo = fixtures_dir().join("geo");
+    let import = |dir: &Path| {
+        kohtaanto(tmp.path())
+            .env("KOHTAANTO_DATA_DIR", "data")
+            .args(["import", "geography"])
+            .arg(dir)
+            .output()
+            .unwrap()
+    };
+    let out = stdout(&import(&geo));
+    assert!(out.contains("308 municipalities"), "{out}");
+
+    let broken = tmp.path().join("broken");
+    std::fs::create_dir(&broken).unwrap();
+    std::fs::copy(
+        geo.join("regions_maakunnat.csv"),
+        broken.join("regions_maakunnat.csv"),
+    )
+    .unwrap();
+    let text = std::fs::read_to_string(geo.join("municipalities_2025.csv")).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let mut fields: Vec<&str> = lines[9].split(',').collect();
+    let lat = fields.len() - 2;
+    fields[lat] = "north";
+    lines[9] = fields.join(",");
+    lines.truncate(100);
+    std::fs::write(broken.join("municipalities_2025.csv"), lines.join("\n")).unwrap();
+
+    let failed = import(&broken);
+    assert_eq!(failed.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&failed.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("municipalities_2025.csv"), "{err}");
+    assert!(err.contains("line 10"), "{err}");
+    assert_eq!(stats(tmp.path(), None)["municipalities"], 308);
+}
+
+#[test]
+fn unreachable_database_is_one_line_and_exit_code_1() {
+    let tmp = tempfile::tempdir().unwrap();
+    for url in [
+        "postgres://kohtaanto:secret@127.0.0.1:9/nowhere",
+        "mysql://elsewhere/db",
+    ] {
+        let out = kohtaanto(tmp.path())
+            .env("KOHTAANTO_DATABASE_URL", url)
+            .args(["stats"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.starts_with("error: "), "{err}");
+        assert!(!err.contains("secret"), "password leaked: {err}");
+    }
+}
+
+#[test]
+fn tokens_are_printed_once_and_only_their_hash_is_stored() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        stdout(
+            &kohtaanto(tmp.path())
+                .env("KOHTAANTO_DATA_DIR", "data")
+                .args(args)
+                .output()
+                .unwrap(),
+        )
+    };
+    let out = run(&[
+        "org",
+        "add",
+        "--kind",
+        "agency",
+        "--name",
+        "Rekrytointi Oy",
+        "--business-id",
+        "0112038-9",
+    ]);
+    let id = out
+        .split_whitespace()
+        .nth(1)
+        .unwrap()
+        .trim_end_matches(':')
+        .to_owned();
+    let out = run(&["token", "issue", "--org", &id, "--role", "recruiter"]);
+    let secret = out.lines().last().unwrap().trim().to_owned();
+    assert!(secret.starts_with("koh_"), "{out}");
+
+    let db = tmp.path().join("data/kohtaanto.db");
+    let raw = std::fs::read(&db).unwrap();
+    let needle = secret.as_bytes();
+    assert!(!raw.windows(needle.len()).any(|w| w == needle));
+    let store = Store::open(&db.display().to_string()).unwrap();
+    let identity = store
+        .read(|c| orgs::authenticate(c, &secret))
+        .unwrap()
+        .unwrap();
+    assert_eq!(identity.role, Role::Recruiter);
+
+    // An employer role cannot be issued to an agency.
+    let refused = kohtaanto(tmp.path())
+        .env("KOHTAANTO_DATA_DIR", "data")
+        .args(["token", "issue", "--org", &id, "--role", "employer"])
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(1));
+}

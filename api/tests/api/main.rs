@@ -1,0 +1,8 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! The API crate's tests: the real server on a random port, and the real
+//! `kohtaanto` binary, against SQLite always and PostgreSQL when
+//! `KOHTAANTO_TEST_DATABASE_URL` is set.
+
+mod cli;
+mod health;
+mod support;

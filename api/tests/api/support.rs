@@ -1,0 +1,133 @@
+//! Helpers: plain HTTP/1.1 requests and the `kohtaanto` binary as a child
+//! process that is killed when the test ends.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// A response: status code, headers (lower-case names) and body.
+#[derive(Debug)]
+pub struct Response {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Response {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
+    }
+}
+
+/// `GET path` on localhost:port.
+pub fn get(port: u16, path: &str) -> Response {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).unwrap();
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap();
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    Response {
+        status,
+        headers,
+        body: body.to_owned(),
+    }
+}
+
+/// The `kohtaanto` binary with a clean `KOHTAANTO_*` environment, run in `dir`.
+pub fn kohtaanto(dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_kohtaanto"));
+    command.current_dir(dir);
+    for (key, _) in std::env::vars() {
+        if key.starts_with("KOHTAANTO_") {
+            command.env_remove(key);
+        }
+    }
+    command
+}
+
+/// A server process; killed on drop.
+pub struct Server {
+    child: Child,
+    pub port: u16,
+    /// Every stdout line up to and including "listening on …".
+    pub output: Vec<String>,
+}
+
+impl Server {
+    /// Start `command` and wait (up to 5 minutes: it may generate a
+    /// population first) until it prints its address.
+    pub fn start(mut command: Command) -> Server {
+        let mut child = command
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { return };
+                if tx.send(line).is_err() {
+                    return;
+                }
+            }
+        });
+        let mut output = Vec::new();
+        loop {
+            let line = match rx.recv_timeout(Duration::from_secs(300)) {
+                Ok(line) => line,
+                Err(e) => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    panic!("server did not start ({e}); output: {output:#?}");
+                }
+            };
+            output.push(line.clone());
+            if let Some(address) = line.strip_prefix("listening on http://") {
+                let port = address.rsplit_once(':').unwrap().1.parse().unwrap();
+                return Server {
+                    child,
+                    port,
+                    output,
+                };
+            }
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
