@@ -3,30 +3,36 @@
 //! PostgreSQL when `KOHTAANTO_TEST_DATABASE_URL` is set (each test in a fresh
 //! schema of its own).
 
+/// Run each named test function (`fn(&TestDb)`) of the module where it is
+/// invoked once per backend, as `<module>::sqlite::<name>` and
+/// `<module>::postgres::<name>`. Defined before the modules so that each
+/// module can invoke it for its own tests.
+macro_rules! on_every_backend {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[test] fn $name() {
+                let db = $crate::support::TestDb::sqlite().unwrap();
+                super::$name(&db);
+            })*
+        }
+        mod postgres {
+            $(#[test] fn $name() {
+                let Some(db) = $crate::support::TestDb::postgres().unwrap() else {
+                    eprintln!("KOHTAANTO_TEST_DATABASE_URL is not set: PostgreSQL run skipped");
+                    return;
+                };
+                super::$name(&db);
+            })*
+        }
+    };
+}
+
 mod crud;
 mod generate;
 mod support;
 mod taxonomy;
 
 use support::TestDb;
-
-/// Run each named test function (`fn(&TestDb)`) once per backend.
-macro_rules! on_every_backend {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[test] fn $name() { let db = $crate::TestDb::sqlite().unwrap(); $crate::$name(&db); })*
-        }
-        mod postgres {
-            $(#[test] fn $name() {
-                let Some(db) = $crate::TestDb::postgres().unwrap() else {
-                    eprintln!("KOHTAANTO_TEST_DATABASE_URL is not set: PostgreSQL run skipped");
-                    return;
-                };
-                $crate::$name(&db);
-            })*
-        }
-    };
-}
 
 use crud::*;
 use generate::*;
