@@ -19,6 +19,9 @@ pub struct Config {
     pub bind: String,
     /// Log filter, e.g. `info` or `kohtaanto=debug,actix_web=info`.
     pub log: String,
+    /// Where this process keeps its search index; default `<data_dir>/index`.
+    /// Each server process needs its own.
+    pub index_dir: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -28,6 +31,7 @@ impl Default for Config {
             database_url: None,
             bind: "127.0.0.1:8080".into(),
             log: "info".into(),
+            index_dir: None,
         }
     }
 }
@@ -47,6 +51,7 @@ impl fmt::Debug for Config {
             .field("database_url", &url)
             .field("bind", &self.bind)
             .field("log", &self.log)
+            .field("index_dir", &self.index_dir)
             .finish()
     }
 }
@@ -101,6 +106,16 @@ impl Config {
         if let Some(v) = var("KOHTAANTO_LOG").filter(|v| !v.is_empty()) {
             self.log = v;
         }
+        if let Some(v) = var("KOHTAANTO_INDEX_DIR").filter(|v| !v.is_empty()) {
+            self.index_dir = Some(PathBuf::from(v));
+        }
+    }
+
+    /// The search index root of this process.
+    pub fn index_dir(&self) -> PathBuf {
+        self.index_dir
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("index"))
     }
 
     /// The database to use: the configured URL, or the embedded SQLite file.

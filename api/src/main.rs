@@ -7,7 +7,9 @@ use api::config;
 use api::server::{AppState, Application};
 use clap::{Args, Parser, Subcommand};
 use indexer::generate::PopulationSpec;
+use indexer::index::{IndexRoot, IndexSync, ReferenceData};
 use indexer::store::{self, Store};
+use std::sync::Arc;
 
 #[derive(Parser)]
 #[command(
@@ -68,6 +70,11 @@ enum Command {
         #[command(subcommand)]
         what: TokenCommand,
     },
+    /// Maintain the search index of this process.
+    Index {
+        #[command(subcommand)]
+        what: IndexCommand,
+    },
     /// Counts of what the store holds.
     Stats {
         #[arg(long)]
@@ -93,6 +100,28 @@ enum ImportWhat {
     Geography { dir: std::path::PathBuf },
     /// TOL 2008 industries (Statistics Finland classification JSON).
     Industries { dir: std::path::PathBuf },
+}
+
+#[derive(Subcommand)]
+enum IndexCommand {
+    /// Build a fresh index from the store and swap it in atomically, then
+    /// catch up with the outbox.
+    Rebuild,
+    /// Apply the outbox up to its end.
+    Sync {
+        /// Keep following the outbox until killed (what `serve` does in the
+        /// background).
+        #[arg(long)]
+        follow: bool,
+    },
+    /// Compare the index with the store; exit code 2 on drift.
+    Check {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Apply the outbox, then merge segments and delete the files of removed
+    /// documents, so that deleted records are gone from disk.
+    Purge,
 }
 
 #[derive(Subcommand)]
@@ -150,12 +179,17 @@ enum CliError {
     DataDir { path: String, reason: String },
     #[error("cannot serve on {address}: {reason}")]
     Serve { address: String, reason: String },
+    #[error(transparent)]
+    Index(#[from] indexer::index::IndexError),
+    #[error("the index differs from the store")]
+    Drift,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(CliError::Drift) => ExitCode::from(2),
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::FAILURE
@@ -205,9 +239,13 @@ fn run(cli: Cli) -> Result<(), CliError> {
             for (role, token) in &tokens {
                 println!("  {role:<10} {token}");
             }
-            serve(store, &config.bind)?;
+            serve(store, &config)?;
         }
-        Command::Serve { .. } => serve(store, &config.bind)?,
+        Command::Serve { .. } => {
+            indexer::generate::ensure_reference_data(&store, &indexer::sources::fixtures_dir())?;
+            serve(store, &config)?
+        }
+        Command::Index { what } => index_command(&store, &config, what)?,
         Command::Migrate => println!("migrations applied to {}", store.url()),
         Command::Import {
             what: ImportWhat::Taxonomy { dir },
@@ -337,14 +375,7 @@ fn generate(store: &Store, profiles: usize, vacancies: usize, seed: u64) -> Resu
         seed,
         reference_date: chrono::Utc::now().date_naive(),
     };
-    let bar = indicatif::ProgressBar::new((profiles + vacancies) as u64).with_style(
-        indicatif::ProgressStyle::with_template(
-            "{msg} [{bar:40}] {pos}/{len} ({per_sec}, {eta} left)",
-        )
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
-        .progress_chars("=> "),
-    );
-    bar.set_message("generating");
+    let bar = progress_bar((profiles + vacancies) as u64, "generating");
     let fixtures = indexer::sources::fixtures_dir();
     let report = indexer::generate::generate_population(store, &fixtures, &spec, |done, _| {
         bar.set_position(done as u64)
@@ -357,21 +388,140 @@ fn generate(store: &Store, profiles: usize, vacancies: usize, seed: u64) -> Resu
     Ok(())
 }
 
-/// Serve until stopped. The listening address goes to stdout first, so that
-/// scripts (and tests binding port 0) learn the port.
-fn serve(store: Store, address: &str) -> Result<(), CliError> {
+/// Serve until stopped, with the index kept in step on a background thread
+/// (built first when this process has none). The listening address goes to
+/// stdout once bound, so that scripts (and tests binding port 0) learn the port.
+fn serve(store: Store, config: &config::Config) -> Result<(), CliError> {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let address = config.bind.as_str();
     let failed = |e: std::io::Error| CliError::Serve {
         address: address.to_owned(),
         reason: e.to_string(),
     };
-    actix_web::rt::System::new().block_on(async {
+    let reference = ReferenceData::load(&store)?;
+    let root = IndexRoot::new(config.index_dir());
+    if root.current()?.is_none() {
+        let report = indexer::index::rebuild(&store, &root, &reference, |_, _| {})?;
+        tracing::info!(
+            vacancies = report.vacancies,
+            profiles = report.profiles,
+            seconds = report.seconds,
+            "index built"
+        );
+    }
+    let sync = IndexSync::open(root, reference)?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let syncer = indexer::index::spawn(
+        sync,
+        store.clone(),
+        Arc::clone(&stop),
+        std::time::Duration::from_millis(100),
+    );
+    let served = actix_web::rt::System::new().block_on(async {
         let app = Application::build(AppState { store }, address).map_err(failed)?;
         let host = address.rsplit_once(':').map_or(address, |(h, _)| h);
         println!("listening on http://{host}:{}", app.port());
         use std::io::Write;
         let _ = std::io::stdout().flush();
         app.run_until_stopped().await.map_err(failed)
-    })
+    });
+    stop.store(true, Ordering::Relaxed);
+    let _ = syncer.join();
+    served
+}
+
+fn index_command(
+    store: &Store,
+    config: &config::Config,
+    what: IndexCommand,
+) -> Result<(), CliError> {
+    let root = IndexRoot::new(config.index_dir());
+    match what {
+        IndexCommand::Rebuild => {
+            let reference = ReferenceData::load(store)?;
+            let bar = progress_bar(0, "indexing");
+            let report = indexer::index::rebuild(store, &root, &reference, |done, total| {
+                bar.set_length(total);
+                bar.set_position(done);
+            })?;
+            bar.finish_and_clear();
+            let mut sync = IndexSync::open(root, reference)?;
+            let caught_up = sync.sync_all(store, |_| {})?;
+            println!(
+                "indexed {} vacancies and {} profiles in {:.1} s ({:.0} docs/s, {:.1} MB) into {}; \
+                 then applied {} outbox entries",
+                report.vacancies,
+                report.profiles,
+                report.seconds,
+                report.docs_per_second,
+                report.bytes as f64 / 1e6,
+                report.directory,
+                caught_up.entries
+            );
+        }
+        IndexCommand::Sync { follow } => {
+            let mut sync = IndexSync::open(root, ReferenceData::load(store)?)?;
+            if follow {
+                println!("following the outbox from id {}", sync.applied());
+                let never = std::sync::atomic::AtomicBool::new(false);
+                sync.run(store, &never, std::time::Duration::from_millis(100));
+            }
+            let report = sync.sync_all(store, |_| {})?;
+            println!(
+                "applied {} outbox entries in {} commits ({:.1} s); the index is at outbox id {}",
+                report.entries, report.commits, report.seconds, report.applied_outbox_id
+            );
+        }
+        IndexCommand::Check { json } => {
+            let index = indexer::index::SearchIndex::open_current(&root)?;
+            let report = indexer::index::check(store, &index)?;
+            if json {
+                println!("{}", serde_json::to_string(&report).unwrap_or_default());
+            } else {
+                for (kind, k) in [
+                    ("vacancies", &report.vacancies),
+                    ("profiles", &report.profiles),
+                ] {
+                    println!(
+                        "{kind:>10}: store {} index {} missing {} extra {} stale {} duplicated {}",
+                        k.store, k.index, k.missing, k.extra, k.stale, k.duplicated
+                    );
+                }
+                println!(
+                    "outbox: index at {}, store at {} (lag {})",
+                    report.applied_outbox_id, report.store_outbox_id, report.lag
+                );
+            }
+            if report.drift {
+                return Err(CliError::Drift);
+            }
+        }
+        IndexCommand::Purge => {
+            let mut sync = IndexSync::open(root, ReferenceData::load(store)?)?;
+            sync.sync_all(store, |_| {})?;
+            let report = sync.purge()?;
+            println!(
+                "purged: {} segments ({} deleted documents) merged into {}; {} files removed",
+                report.segments_before,
+                report.deleted_docs_before,
+                report.segments_after,
+                report.files_removed
+            );
+        }
+    }
+    Ok(())
+}
+
+fn progress_bar(len: u64, message: &'static str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(len).with_style(
+        indicatif::ProgressStyle::with_template(
+            "{msg} [{bar:40}] {pos}/{len} ({per_sec}, {eta} left)",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    bar.set_message(message);
+    bar
 }
 
 fn init_logging(filter: &str) {

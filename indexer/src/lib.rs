@@ -1,8 +1,11 @@
 //! How data gets in: the store (SQLite or PostgreSQL), loaders for the
 //! original ESCO, geography and classification files, and the generator of
-//! realistic demo populations. No HTTP lives here.
+//! realistic demo populations. No HTTP server lives here; feeds are fetched
+//! with a bounded reqwest client.
 
+pub mod feeds;
 pub mod generate;
+pub mod index;
 pub mod sources;
 pub mod store;
 pub mod testkit;

@@ -3,5 +3,6 @@
 
 pub mod domain;
 pub mod geography;
+pub mod index;
 pub mod industry;
 pub mod taxonomy;

@@ -6,10 +6,14 @@
 //! (`name` or `name.gz`) and rejects a malformed file whole, naming the file,
 //! the line and the reason, so that an operator can drop in a newer official
 //! export and be told exactly what is wrong with it.
+//!
+//! [`jobposting`] reads external vacancies (schema.org `JobPosting` feeds);
+//! `crate::feeds` fetches and imports them.
 
 pub mod classifications;
 pub mod esco;
 pub mod geo;
+pub mod jobposting;
 
 use std::collections::HashMap;
 use std::fs::File;

@@ -14,6 +14,7 @@ mod rows;
 pub mod schema;
 pub mod taxonomy;
 pub mod vacancies;
+pub mod versions;
 
 use std::fmt;
 use std::path::PathBuf;

@@ -36,6 +36,8 @@ pub struct VacancyRow {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Cross-source duplicate key, see `vacancies::fingerprint`.
+    pub fingerprint: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

@@ -55,6 +55,7 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        fingerprint -> Nullable<Text>,
     }
 }
 

@@ -122,6 +122,7 @@ pub fn update_vacancy(
                 vacancies::status.eq(&row.status),
                 vacancies::version.eq(row.version),
                 vacancies::updated_at.eq(row.updated_at),
+                vacancies::fingerprint.eq(&row.fingerprint),
             ))
             .execute(conn)
             .map_err(|e| constraint_error(e, "vacancy"))?;
@@ -181,6 +182,100 @@ pub fn find_vacancy_by_source(
     match id {
         Some(id) => get_vacancy(conn, VacancyId(id)),
         None => Ok(None),
+    }
+}
+
+/// The cross-source duplicate key of a vacancy: its employer name, title and
+/// municipality code, each lower-cased with the diacritics of Finnish and
+/// Swedish folded and every run of punctuation and whitespace collapsed to one
+/// space, joined by `|`. Two sources publishing the same ad give the same key
+/// even when one writes "Sairaanhoitaja, sisätautien osasto" and the other
+/// "SAIRAANHOITAJA – Sisätautien osasto".
+///
+/// A vacancy without an employer name still gets a key (with an empty first
+/// part) so that every stored row has one, but such keys are too weak to
+/// call two ads the same: callers only look up keys of vacancies that name
+/// their employer.
+pub fn fingerprint(draft: &VacancyDraft) -> String {
+    fingerprint_of(
+        draft.employer_name.as_deref(),
+        &draft.title,
+        draft.municipality_code.as_deref(),
+    )
+}
+
+fn fingerprint_of(employer: Option<&str>, title: &str, municipality_code: Option<&str>) -> String {
+    fn fold(text: &str) -> String {
+        let folded: String = matcher::geography::fold_name(text)
+            .chars()
+            .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+            .collect();
+        folded.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+    format!(
+        "{}|{}|{}",
+        fold(employer.unwrap_or_default()),
+        fold(title),
+        municipality_code.unwrap_or_default().trim()
+    )
+}
+
+/// A live vacancy (open, not past its expiry) with this [`fingerprint`]
+/// published by a source other than `exclude_source`; the lowest id when
+/// there are several.
+pub fn find_live_vacancy_by_fingerprint(
+    conn: &mut DbConnection,
+    fingerprint: &str,
+    exclude_source: &str,
+) -> Result<Option<Vacancy>, StoreError> {
+    let id: Option<i64> = vacancies::table
+        .filter(vacancies::fingerprint.eq(fingerprint))
+        .filter(vacancies::source.ne(exclude_source))
+        .filter(vacancies::status.eq(matcher::domain::VacancyStatus::Open.as_str()))
+        .filter(
+            vacancies::expires_at
+                .is_null()
+                .or(vacancies::expires_at.gt(now())),
+        )
+        .order(vacancies::id.asc())
+        .select(vacancies::id)
+        .first(conn)
+        .optional()?;
+    match id {
+        Some(id) => get_vacancy(conn, VacancyId(id)),
+        None => Ok(None),
+    }
+}
+
+/// Computes the fingerprint of rows stored before the fingerprint column
+/// existed; returns how many rows it filled in. The fingerprint is derived
+/// data that nothing indexes, so this bumps no version and writes no outbox
+/// row.
+pub fn backfill_fingerprints(conn: &mut DbConnection) -> Result<usize, StoreError> {
+    const BATCH: i64 = 1_000;
+    let mut filled = 0;
+    loop {
+        let rows: Vec<(i64, Option<String>, String, Option<String>)> = vacancies::table
+            .filter(vacancies::fingerprint.is_null())
+            .order(vacancies::id.asc())
+            .limit(BATCH)
+            .select((
+                vacancies::id,
+                vacancies::employer_name,
+                vacancies::title,
+                vacancies::municipality_code,
+            ))
+            .load(conn)?;
+        if rows.is_empty() {
+            return Ok(filled);
+        }
+        for (id, employer, title, municipality) in rows {
+            let key = fingerprint_of(employer.as_deref(), &title, municipality.as_deref());
+            diesel::update(vacancies::table.find(id))
+                .set(vacancies::fingerprint.eq(key))
+                .execute(conn)?;
+            filled += 1;
+        }
     }
 }
 
@@ -332,6 +427,7 @@ fn vacancy_row(
         version,
         created_at,
         updated_at,
+        fingerprint: Some(fingerprint(d)),
     }
 }
 

@@ -28,7 +28,9 @@ macro_rules! on_every_backend {
 }
 
 mod crud;
+mod feeds;
 mod generate;
+mod index;
 mod support;
 mod taxonomy;
 

@@ -1,0 +1,2 @@
+DROP INDEX vacancies_fingerprint;
+ALTER TABLE vacancies DROP COLUMN fingerprint;
