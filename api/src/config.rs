@@ -22,6 +22,33 @@ pub struct Config {
     /// Where this process keeps its search index; default `<data_dir>/index`.
     /// Each server process needs its own.
     pub index_dir: Option<PathBuf>,
+    /// Vacancy feeds the server pulls on a schedule (TOML `[[feeds]]` only).
+    pub feeds: Vec<FeedConfig>,
+}
+
+/// One scheduled JobPosting feed.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct FeedConfig {
+    /// The vacancies' `source`: the namespace of their identifiers.
+    pub name: String,
+    /// `https://…` or a file path.
+    pub url: String,
+    /// The organization that owns the imported vacancies.
+    pub owner_org: i64,
+    /// Minutes between pulls.
+    #[serde(default = "default_interval")]
+    pub interval_minutes: u64,
+    /// `public` (default), `hidden` or `shared`.
+    #[serde(default)]
+    pub visibility: Option<String>,
+    /// Agencies a `shared` feed's vacancies are shared with.
+    #[serde(default)]
+    pub shared_with: Vec<i64>,
+}
+
+fn default_interval() -> u64 {
+    60
 }
 
 impl Default for Config {
@@ -32,6 +59,7 @@ impl Default for Config {
             bind: "127.0.0.1:8080".into(),
             log: "info".into(),
             index_dir: None,
+            feeds: Vec::new(),
         }
     }
 }
@@ -52,6 +80,7 @@ impl fmt::Debug for Config {
             .field("bind", &self.bind)
             .field("log", &self.log)
             .field("index_dir", &self.index_dir)
+            .field("feeds", &self.feeds)
             .finish()
     }
 }
@@ -158,6 +187,23 @@ mod tests {
         std::fs::write(&file, "datadir = \"x\"\n").unwrap();
         let err = Config::from_file(&file).unwrap_err().to_string();
         assert!(err.contains("bad.toml") && err.contains("datadir"), "{err}");
+    }
+
+    #[test]
+    fn feeds_are_read_from_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("k.toml");
+        std::fs::write(
+            &file,
+            "[[feeds]]\nname = \"tyopaikat\"\nurl = \"https://example.fi/jobs.json\"\nowner_org = 3\n\n\
+             [[feeds]]\nname = \"b\"\nurl = \"/srv/b.json\"\nowner_org = 4\ninterval_minutes = 15\n",
+        )
+        .unwrap();
+        let config = Config::from_file(&file).unwrap();
+        assert_eq!(config.feeds.len(), 2);
+        assert_eq!(config.feeds[0].interval_minutes, 60);
+        assert_eq!(config.feeds[1].interval_minutes, 15);
+        assert_eq!(config.feeds[1].owner_org, 4);
     }
 
     #[test]

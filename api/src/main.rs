@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use api::config;
 use api::server::{AppState, Application};
 use clap::{Args, Parser, Subcommand};
+use indexer::feeds::{FeedSource, FetchLimits};
 use indexer::generate::PopulationSpec;
 use indexer::index::{IndexRoot, IndexSync, ReferenceData};
 use indexer::store::{self, Store};
@@ -100,6 +101,26 @@ enum ImportWhat {
     Geography { dir: std::path::PathBuf },
     /// TOL 2008 industries (Statistics Finland classification JSON).
     Industries { dir: std::path::PathBuf },
+    /// schema.org JobPosting JSON-LD (a JSON document or an HTML page with
+    /// embedded JSON-LD) from a URL or a file; prints a report per item.
+    Vacancies {
+        /// `https://…` or a file path.
+        location: String,
+        /// The source name the vacancies are stored under (dedup namespace).
+        #[arg(long)]
+        source: String,
+        /// The organization that owns the vacancies.
+        #[arg(long)]
+        owner_org: i64,
+        /// public, hidden or shared
+        #[arg(long, default_value = "public")]
+        visibility: matcher::domain::Visibility,
+        /// Agencies a shared feed is shared with.
+        #[arg(long)]
+        shared_with: Vec<i64>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -183,6 +204,10 @@ enum CliError {
     Index(#[from] indexer::index::IndexError),
     #[error("the index differs from the store")]
     Drift,
+    #[error(transparent)]
+    Feed(#[from] indexer::feeds::FeedError),
+    #[error("feed {name}: {reason}")]
+    FeedConfig { name: String, reason: String },
 }
 
 fn main() -> ExitCode {
@@ -246,6 +271,58 @@ fn run(cli: Cli) -> Result<(), CliError> {
             serve(store, &config)?
         }
         Command::Index { what } => index_command(&store, &config, what)?,
+        Command::Import {
+            what:
+                ImportWhat::Vacancies {
+                    location,
+                    source,
+                    owner_org,
+                    visibility,
+                    shared_with,
+                    json,
+                },
+        } => {
+            let reference = indexer::generate::ensure_reference_data(
+                &store,
+                &indexer::sources::fixtures_dir(),
+            )?;
+            let feed = FeedSource::new(source, &location, matcher::domain::OrgId(owner_org))
+                .with_visibility(
+                    visibility,
+                    shared_with
+                        .into_iter()
+                        .map(matcher::domain::OrgId)
+                        .collect(),
+                );
+            let report = indexer::feeds::import_feed(
+                &store,
+                &reference.geography,
+                &feed,
+                &FetchLimits::default(),
+            )?;
+            if json {
+                println!("{}", serde_json::to_string(&report).unwrap_or_default());
+            } else {
+                println!(
+                    "{}: {} items, {} created, {} updated, {} unchanged, {} duplicates of other sources, {} rejected",
+                    report.source,
+                    report.items_seen,
+                    report.created,
+                    report.updated,
+                    report.unchanged,
+                    report.duplicates,
+                    report.rejected.len()
+                );
+                for item in &report.rejected {
+                    println!(
+                        "  rejected item {} ({}): {}",
+                        item.index,
+                        item.identifier.as_deref().unwrap_or("no identifier"),
+                        item.reason
+                    );
+                }
+            }
+        }
         Command::Migrate => println!("migrations applied to {}", store.url()),
         Command::Import {
             what: ImportWhat::Taxonomy { dir },
@@ -409,8 +486,19 @@ fn serve(store: Store, config: &config::Config) -> Result<(), CliError> {
             "index built"
         );
     }
+    let feeds = scheduled_feeds(config)?;
+    let geography = Arc::clone(&reference.geography);
     let sync = IndexSync::open(root, reference)?;
     let stop = Arc::new(AtomicBool::new(false));
+    let scheduler = (!feeds.is_empty()).then(|| {
+        indexer::feeds::spawn_scheduler(
+            store.clone(),
+            geography,
+            feeds,
+            FetchLimits::default(),
+            Arc::clone(&stop),
+        )
+    });
     let syncer = indexer::index::spawn(
         sync,
         store.clone(),
@@ -427,7 +515,47 @@ fn serve(store: Store, config: &config::Config) -> Result<(), CliError> {
     });
     stop.store(true, Ordering::Relaxed);
     let _ = syncer.join();
+    if let Some(scheduler) = scheduler {
+        let _ = scheduler.join();
+    }
     served
+}
+
+/// The configured feeds with their intervals, checked before serving.
+fn scheduled_feeds(
+    config: &config::Config,
+) -> Result<Vec<(FeedSource, std::time::Duration)>, CliError> {
+    config
+        .feeds
+        .iter()
+        .map(|f| {
+            let invalid = |reason: String| CliError::FeedConfig {
+                name: f.name.clone(),
+                reason,
+            };
+            let visibility = match &f.visibility {
+                Some(v) => v.parse().map_err(|e| invalid(format!("{e}")))?,
+                None => matcher::domain::Visibility::Public,
+            };
+            if f.interval_minutes == 0 {
+                return Err(invalid("interval_minutes must be at least 1".into()));
+            }
+            let source =
+                FeedSource::new(f.name.clone(), &f.url, matcher::domain::OrgId(f.owner_org))
+                    .with_visibility(
+                        visibility,
+                        f.shared_with
+                            .iter()
+                            .copied()
+                            .map(matcher::domain::OrgId)
+                            .collect(),
+                    );
+            Ok((
+                source,
+                std::time::Duration::from_secs(f.interval_minutes * 60),
+            ))
+        })
+        .collect()
 }
 
 fn index_command(

@@ -243,3 +243,72 @@ fn tokens_are_printed_once_and_only_their_hash_is_stored() {
         .unwrap();
     assert_eq!(refused.status.code(), Some(1));
 }
+
+#[test]
+fn import_vacancies_from_a_jobposting_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        kohtaanto(tmp.path())
+            .env("KOHTAANTO_DATA_DIR", "data")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = stdout(&run(&[
+        "org", "add", "--kind", "employer", "--name", "Rekry Oy",
+    ]));
+    let org = out.split_whitespace().nth(1).unwrap().to_owned();
+    let feed = tmp.path().join("jobs.json");
+    std::fs::write(
+        &feed,
+        r#"[
+          {"@context": "https://schema.org", "@type": "JobPosting", "identifier": "A-1",
+           "title": "Ohjelmistokehittäjä", "description": "Rust ja PostgreSQL.",
+           "datePosted": "2026-11-01", "validThrough": "2099-01-31",
+           "employmentType": "FULL_TIME",
+           "hiringOrganization": {"@type": "Organization", "name": "Rekry Oy"},
+           "jobLocation": {"@type": "Place", "address": {"@type": "PostalAddress",
+             "addressLocality": "Tampere", "addressCountry": "FI"}}},
+          {"@type": "JobPosting", "identifier": "A-2", "description": "no title"}
+        ]"#,
+    )
+    .unwrap();
+    let import = || {
+        let feed = feed.display().to_string();
+        let args = [
+            "import",
+            "vacancies",
+            &feed,
+            "--source",
+            "rekry",
+            "--owner-org",
+            &org,
+            "--json",
+        ];
+        let report: serde_json::Value = serde_json::from_str(&stdout(&run(&args))).unwrap();
+        report
+    };
+    let first = import();
+    assert_eq!(first["created"], 1, "{first}");
+    assert_eq!(first["rejected"].as_array().unwrap().len(), 1, "{first}");
+    assert_eq!(first["rejected"][0]["identifier"], "A-2");
+    let again = import();
+    assert_eq!(
+        (again["created"].clone(), again["unchanged"].clone()),
+        (0.into(), 1.into())
+    );
+    assert_eq!(stats(tmp.path(), None)["vacancies"], 1);
+
+    // A missing file is an error naming it, with nothing written.
+    let out = run(&[
+        "import",
+        "vacancies",
+        "/no/such/feed.json",
+        "--source",
+        "x",
+        "--owner-org",
+        &org,
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/no/such/feed.json"));
+}

@@ -72,6 +72,7 @@ pub fn kohtaanto(dir: &Path) -> Command {
             command.env_remove(key);
         }
     }
+    command.env("KOHTAANTO_LOG", "warn");
     command
 }
 
