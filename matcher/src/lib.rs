@@ -5,4 +5,6 @@ pub mod domain;
 pub mod geography;
 pub mod index;
 pub mod industry;
+pub mod ranking;
+pub mod scoring;
 pub mod taxonomy;
