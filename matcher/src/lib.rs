@@ -6,5 +6,6 @@ pub mod geography;
 pub mod index;
 pub mod industry;
 pub mod ranking;
+pub mod retrieval;
 pub mod scoring;
 pub mod taxonomy;

@@ -57,7 +57,8 @@ impl Analyzers {
             d.occupation_uri
                 .as_deref()
                 .and_then(|u| taxonomy.occupation_by_uri(u))
-                .map(|o| self.analyze(lang, o.labels.get(lang)))
+                .and_then(|o| o.labels.exact(lang))
+                .map(|label| self.analyze(lang, label))
                 .unwrap_or_default(),
         )
     }

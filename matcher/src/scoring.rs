@@ -17,11 +17,11 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::domain::{
-    JobseekerProfile, LanguageSkill, Relocation, RemoteMode, RemotePreference, SkillImportance,
-    Vacancy, WorkTime, WorkTimePreference,
+    JobseekerProfile, LanguageSkill, Relocation, RemoteMode, RemotePreference, Vacancy, WorkTime,
+    WorkTimePreference,
 };
 use crate::geography::Geography;
-use crate::taxonomy::{SkillIdx, SkillRelationKind, Taxonomy};
+use crate::taxonomy::{SkillIdx, Taxonomy};
 
 /// Feature weights. Only their ratios matter.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -484,29 +484,7 @@ impl Scorer<'_> {
 
         // Skills: the vacancy's coded skills (or, with none, its occupation's
         // essential and optional ones), rarer skills weighing more.
-        let mut required: Vec<(SkillIdx, bool)> = v
-            .skills
-            .iter()
-            .filter_map(|s| {
-                let idx = tax.skill_idx(s.skill.uri.as_deref()?)?;
-                Some((idx, s.importance == SkillImportance::Essential))
-            })
-            .collect();
-        if required.is_empty() {
-            if let Some(o) = v
-                .occupation_uri
-                .as_deref()
-                .and_then(|u| tax.occupation_idx(u))
-            {
-                required = tax
-                    .skills_of(o)
-                    .iter()
-                    .map(|(s, kind)| (*s, *kind == SkillRelationKind::Essential))
-                    .collect();
-            }
-        }
-        required.sort();
-        required.dedup_by_key(|(s, _)| *s);
+        let required = crate::retrieval::required_skills(tax, vacancy);
         // Only the first `skill_count_limit` listed skills count, and a longer
         // list damps coverage in proportion: listing more buys nothing.
         let has: BTreeSet<SkillIdx> = tax

@@ -229,6 +229,8 @@ pub struct SearchIndex {
     pub schema: IndexSchema,
     pub reader: IndexReader,
     pub dir: PathBuf,
+    /// The compound lexicon this generation analyses text with.
+    pub lexicon: CompoundLexicon,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -300,6 +302,7 @@ impl SearchIndex {
             schema,
             reader,
             dir: dir.to_owned(),
+            lexicon: lexicon.clone(),
         })
     }
 

@@ -31,6 +31,7 @@ mod crud;
 mod feeds;
 mod generate;
 mod index;
+mod matching;
 mod scoring;
 mod support;
 mod taxonomy;

@@ -172,13 +172,25 @@ pub fn vacancy_document(
             b.doc.add_text(s.isco, code);
         }
     }
-    for skill in &d.skills {
-        let field = match skill.importance {
-            crate::domain::SkillImportance::Essential => s.skill_essential,
-            crate::domain::SkillImportance::NiceToHave => s.skill_nice,
+    // The skills the scorer asks for: the coded ones, or the occupation's.
+    for (skill, essential) in crate::retrieval::required_skills(taxonomy, v) {
+        let field = if essential {
+            s.skill_essential
+        } else {
+            s.skill_nice
         };
+        b.doc.add_text(field, &taxonomy.skill(skill).uri);
+    }
+    for skill in &d.skills {
         if let Some(uri) = &skill.skill.uri {
-            b.doc.add_text(field, uri);
+            if taxonomy.skill_idx(uri).is_none() {
+                // A URI the taxonomy does not know is still a term to find.
+                let field = match skill.importance {
+                    crate::domain::SkillImportance::Essential => s.skill_essential,
+                    crate::domain::SkillImportance::NiceToHave => s.skill_nice,
+                };
+                b.doc.add_text(field, uri);
+            }
         }
         b.skill_text(
             taxonomy,

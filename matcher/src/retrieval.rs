@@ -1,0 +1,360 @@
+//! The first stage of matching: tantivy queries that fetch every record that
+//! can score above a known bound, with the caller's access filter and the
+//! hard requirements applied inside the query.
+//!
+//! Exactness: a record the relevance part of the query does not match shares
+//! no required (or related) skill, no ISCO sub-major group and no title term
+//! with the other side, so its features are capped (see [`outside_bound`]).
+//! When the k-th best retrieved score is above that cap, the retrieved top k
+//! is the exhaustive top k; otherwise the caller scores every eligible record.
+
+use std::collections::BTreeSet;
+use std::ops::Bound;
+
+use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DateTime, Term};
+
+use crate::domain::{JobseekerProfile, OrgId, Vacancy};
+use crate::index::document::{language_requirement_term, language_terms, normalise_term};
+use crate::index::IndexSchema;
+use crate::ranking::Analyzers;
+use crate::scoring::{ScoringConfig, TextTerms, Weights};
+use crate::taxonomy::{SkillIdx, SkillRelationKind, Taxonomy};
+
+/// Which profiles a caller may match against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProfileAccess {
+    /// Employment office advisers: every active profile nationwide.
+    AllActive,
+    /// Recruitment agencies: active profiles whose owner consented to
+    /// agencies, consent not expired.
+    Consented,
+}
+
+/// Which vacancies a caller may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VacancyAccess {
+    /// Advisers: every open vacancy, hidden ones too.
+    All,
+    /// An agency: public ones, those shared with it, and its own.
+    Agency(OrgId),
+    /// An employer: public ones and its own.
+    Employer(OrgId),
+}
+
+fn term(field: Field, text: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, text),
+        IndexRecordOption::Basic,
+    ))
+}
+
+fn u64_term(field: Field, value: u64) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_u64(field, value),
+        IndexRecordOption::Basic,
+    ))
+}
+
+fn any(clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    Box::new(BooleanQuery::new(
+        clauses.into_iter().map(|q| (Occur::Should, q)).collect(),
+    ))
+}
+
+fn date(now: chrono::NaiveDateTime) -> DateTime {
+    DateTime::from_timestamp_secs(now.and_utc().timestamp())
+}
+
+/// The skills the scorer asks of a vacancy: its coded ones, or when it has
+/// none, its occupation's essential and optional skills.
+pub fn required_skills(taxonomy: &Taxonomy, vacancy: &Vacancy) -> Vec<(SkillIdx, bool)> {
+    let d = &vacancy.draft;
+    let mut required: Vec<(SkillIdx, bool)> = d
+        .skills
+        .iter()
+        .filter_map(|s| {
+            let idx = taxonomy.skill_idx(s.skill.uri.as_deref()?)?;
+            Some((
+                idx,
+                s.importance == crate::domain::SkillImportance::Essential,
+            ))
+        })
+        .collect();
+    if required.is_empty() {
+        if let Some(o) = d
+            .occupation_uri
+            .as_deref()
+            .and_then(|u| taxonomy.occupation_idx(u))
+        {
+            required = taxonomy
+                .skills_of(o)
+                .iter()
+                .map(|(s, kind)| (*s, *kind == SkillRelationKind::Essential))
+                .collect();
+        }
+    }
+    required.sort();
+    required.dedup_by_key(|(s, _)| *s);
+    required
+}
+
+fn vacancy_isco<'a>(taxonomy: &'a Taxonomy, vacancy: &'a Vacancy) -> Option<&'a str> {
+    let d = &vacancy.draft;
+    d.occupation_uri
+        .as_deref()
+        .and_then(|u| taxonomy.occupation_by_uri(u))
+        .map(|o| o.isco_code.as_str())
+        .or(d.isco_code.as_deref())
+}
+
+/// Candidates for `vacancy`: access filter and hard requirements must
+/// match; relevance terms (skills, related skills, ISCO sub-major group of
+/// desired or past occupations, title terms) should.
+pub fn candidates_query(
+    s: &IndexSchema,
+    taxonomy: &Taxonomy,
+    vacancy: &Vacancy,
+    vacancy_terms: &TextTerms,
+    access: ProfileAccess,
+    now: chrono::NaiveDateTime,
+) -> Box<dyn Query> {
+    let d = &vacancy.draft;
+    let mut must: Vec<(Occur, Box<dyn Query>)> = vec![
+        (Occur::Must, term(s.kind, "profile")),
+        (Occur::Must, term(s.status, "active")),
+    ];
+    if access == ProfileAccess::Consented {
+        must.push((
+            Occur::Must,
+            Box::new(TermQuery::new(
+                Term::from_field_bool(s.consent_agencies, true),
+                IndexRecordOption::Basic,
+            )),
+        ));
+        must.push((
+            Occur::Must,
+            Box::new(RangeQuery::new(
+                Bound::Excluded(Term::from_field_date(s.consent_expires, date(now))),
+                Bound::Unbounded,
+            )),
+        ));
+    }
+    for req in d.languages.iter().filter(|r| r.hard) {
+        must.push((
+            Occur::Must,
+            term(s.language, &language_requirement_term(&req.value)),
+        ));
+    }
+    for req in d.licences.iter().filter(|r| r.hard) {
+        must.push((Occur::Must, term(s.licence, &normalise_term(&req.value))));
+    }
+    for req in d.certificates.iter().filter(|r| r.hard) {
+        must.push((
+            Occur::Must,
+            term(s.certificate, &normalise_term(&req.value)),
+        ));
+    }
+    let mut should: Vec<Box<dyn Query>> = Vec::new();
+    let mut skills = BTreeSet::new();
+    for (skill, _) in required_skills(taxonomy, vacancy) {
+        skills.insert(skill);
+        skills.extend(taxonomy.related_skills(skill).iter().map(|(r, _)| *r));
+    }
+    for skill in skills {
+        should.push(term(s.skill, &taxonomy.skill(skill).uri));
+    }
+    if let Some(isco) = vacancy_isco(taxonomy, vacancy) {
+        if isco.len() >= 2 {
+            should.push(term(s.isco, &isco[..2]));
+            should.push(term(s.experience_isco, &isco[..2]));
+        }
+    }
+    for t in &vacancy_terms.terms {
+        for field in [s.title_fi, s.title_sv, s.title_en] {
+            should.push(term(field, t));
+        }
+    }
+    if should.is_empty() {
+        should.push(Box::new(tantivy::query::EmptyQuery));
+    }
+    must.push((Occur::Must, any(should)));
+    Box::new(BooleanQuery::new(must))
+}
+
+/// Vacancies for `profile`: access filter, open and not expired must match;
+/// relevance terms (the profile's skills, ISCO sub-major groups of its
+/// desired and past occupations, its title terms) should.
+pub fn vacancies_query(
+    s: &IndexSchema,
+    taxonomy: &Taxonomy,
+    profile: &JobseekerProfile,
+    profile_terms: &TextTerms,
+    access: VacancyAccess,
+    now: chrono::NaiveDateTime,
+) -> Box<dyn Query> {
+    let p = &profile.draft;
+    let mut must: Vec<(Occur, Box<dyn Query>)> = vec![
+        (Occur::Must, term(s.kind, "vacancy")),
+        (Occur::Must, term(s.status, "open")),
+        (
+            Occur::Must,
+            Box::new(RangeQuery::new(
+                Bound::Excluded(Term::from_field_date(s.expires_at, date(now))),
+                Bound::Unbounded,
+            )),
+        ),
+    ];
+    match access {
+        VacancyAccess::All => {}
+        VacancyAccess::Agency(org) => must.push((
+            Occur::Must,
+            any(vec![
+                term(s.visibility, "public"),
+                u64_term(s.shared_with, org.0 as u64),
+                u64_term(s.owner_org, org.0 as u64),
+            ]),
+        )),
+        VacancyAccess::Employer(org) => must.push((
+            Occur::Must,
+            any(vec![
+                term(s.visibility, "public"),
+                u64_term(s.owner_org, org.0 as u64),
+            ]),
+        )),
+    }
+    // Hard requirements the profile does not meet exclude the vacancy.
+    let languages: BTreeSet<String> = p.languages.iter().flat_map(language_terms).collect();
+    let licences: BTreeSet<String> = p.licences.iter().map(|l| normalise_term(l)).collect();
+    let certificates: BTreeSet<String> = p.certificates.iter().map(|c| normalise_term(c)).collect();
+    must.push((
+        Occur::MustNot,
+        Box::new(HardTermsOutside::query(s.language_hard, &languages)),
+    ));
+    must.push((
+        Occur::MustNot,
+        Box::new(HardTermsOutside::query(s.licence_hard, &licences)),
+    ));
+    must.push((
+        Occur::MustNot,
+        Box::new(HardTermsOutside::query(s.certificate_hard, &certificates)),
+    ));
+    let mut should: Vec<Box<dyn Query>> = Vec::new();
+    let has: BTreeSet<&str> = p.skills.iter().filter_map(|s| s.uri.as_deref()).collect();
+    for uri in &has {
+        should.push(term(s.skill_essential, uri));
+        should.push(term(s.skill_nice, uri));
+    }
+    let groups: BTreeSet<&str> = p
+        .desired_occupations
+        .iter()
+        .map(String::as_str)
+        .chain(
+            p.work_history
+                .iter()
+                .filter_map(|w| w.occupation_uri.as_deref()),
+        )
+        .filter_map(|u| taxonomy.occupation_by_uri(u))
+        .filter_map(|o| o.isco_code.get(..2))
+        .collect();
+    for g in groups {
+        should.push(term(s.isco, g));
+    }
+    for t in &profile_terms.terms {
+        for field in [s.title_fi, s.title_sv, s.title_en] {
+            should.push(term(field, t));
+        }
+    }
+    if should.is_empty() {
+        should.push(Box::new(tantivy::query::EmptyQuery));
+    }
+    must.push((Occur::Must, any(should)));
+    Box::new(BooleanQuery::new(must))
+}
+
+/// Documents with a term in `field` that is not in `allowed`: built as the
+/// union of term queries over the field's terms, minus the allowed ones.
+/// Hard-requirement vocabularies are small (language levels, licence
+/// classes, certificates), so the terms are enumerated from the dictionary.
+#[derive(Debug, Clone)]
+pub struct HardTermsOutside {
+    field: Field,
+    allowed: BTreeSet<String>,
+}
+
+impl HardTermsOutside {
+    pub fn query(field: Field, allowed: &BTreeSet<String>) -> HardTermsOutside {
+        HardTermsOutside {
+            field,
+            allowed: allowed.clone(),
+        }
+    }
+}
+
+impl Query for HardTermsOutside {
+    fn weight(
+        &self,
+        enable_scoring: tantivy::query::EnableScoring<'_>,
+    ) -> tantivy::Result<Box<dyn tantivy::query::Weight>> {
+        let Some(searcher) = enable_scoring.searcher() else {
+            return AllQuery.weight(enable_scoring);
+        };
+        let mut terms = BTreeSet::new();
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(self.field)?;
+            let mut stream = inverted.terms().stream()?;
+            while stream.advance() {
+                if let Ok(text) = std::str::from_utf8(stream.key()) {
+                    if !self.allowed.contains(text) {
+                        terms.insert(text.to_owned());
+                    }
+                }
+            }
+        }
+        let clauses: Vec<Box<dyn Query>> = terms.iter().map(|t| term(self.field, t)).collect();
+        if clauses.is_empty() {
+            return tantivy::query::EmptyQuery.weight(enable_scoring);
+        }
+        any(clauses).weight(enable_scoring)
+    }
+}
+
+/// The highest total a pair can reach when the relevance part of the
+/// retrieval query does not match it (candidates direction when
+/// `for_candidates`, else vacancies direction).
+pub fn outside_bound(config: &ScoringConfig, for_candidates: bool) -> f64 {
+    let w: &Weights = &config.weights;
+    // Skills: only partial credit is possible (past occupations, and in the
+    // vacancies direction related skills); occupation: at most the same ISCO
+    // major group (0.1), so no experience (needs minor-group proximity) and
+    // at most 0.1 desired-occupation fit in preferences; no shared title term.
+    let skills = if for_candidates {
+        config.past_occupation_skill_credit
+    } else {
+        config
+            .related_skill_credit
+            .max(config.past_occupation_skill_credit)
+    };
+    let parts = [
+        (w.skills, skills),
+        (w.occupation, 0.1),
+        (w.experience, 0.0),
+        (w.text, 0.0),
+        (w.languages, 1.0),
+        (w.licences, 1.0),
+        (w.work_time, 1.0),
+        (w.geography, 1.0),
+        (w.preferences, 0.6 * 0.1 + 0.4),
+    ];
+    let sum: f64 = parts.iter().map(|(w, _)| w.max(0.0)).sum();
+    if sum <= 0.0 {
+        return 0.0;
+    }
+    parts.iter().map(|(w, v)| w.max(0.0) * v).sum::<f64>() / sum
+}
+
+/// Analysed title terms, re-exported for callers that build queries.
+pub fn analysers_for(lexicon: &crate::index::CompoundLexicon) -> Analyzers {
+    Analyzers::new(lexicon)
+}
