@@ -71,6 +71,13 @@ enum Command {
         #[command(subcommand)]
         what: TokenCommand,
     },
+    /// Rank candidates for a vacancy, or vacancies for a jobseeker, with
+    /// explanations (uses this process's index; run `index sync` first when
+    /// no server keeps it in step).
+    Match {
+        #[command(subcommand)]
+        what: MatchCommand,
+    },
     /// Maintain the search index of this process.
     Index {
         #[command(subcommand)]
@@ -120,6 +127,37 @@ enum ImportWhat {
         shared_with: Vec<i64>,
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Args)]
+struct MatchArgs {
+    #[arg(long, default_value_t = 10)]
+    limit: usize,
+    /// mobility (each jobseeker's own), commute, region or nationwide
+    #[arg(long, default_value = "mobility")]
+    scope: matcher::scoring::Scope,
+    /// Match as a recruitment agency (consented profiles only; public,
+    /// shared and own vacancies) instead of as an employment office.
+    #[arg(long)]
+    agency: Option<i64>,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Subcommand)]
+enum MatchCommand {
+    /// Ranked candidates for a stored vacancy.
+    Candidates {
+        vacancy_id: i64,
+        #[command(flatten)]
+        args: MatchArgs,
+    },
+    /// Ranked vacancies for a stored jobseeker profile.
+    Vacancies {
+        profile_id: i64,
+        #[command(flatten)]
+        args: MatchArgs,
     },
 }
 
@@ -205,6 +243,8 @@ enum CliError {
     #[error("the index differs from the store")]
     Drift,
     #[error(transparent)]
+    Match(#[from] indexer::matching::MatchError),
+    #[error(transparent)]
     Feed(#[from] indexer::feeds::FeedError),
     #[error("feed {name}: {reason}")]
     FeedConfig { name: String, reason: String },
@@ -271,6 +311,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             serve(store, &config)?
         }
         Command::Index { what } => index_command(&store, &config, what)?,
+        Command::Match { what } => match_command(&store, &config, what)?,
         Command::Import {
             what:
                 ImportWhat::Vacancies {
@@ -659,4 +700,101 @@ fn init_logging(filter: &str) {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .try_init();
+}
+
+fn match_command(
+    store: &Store,
+    config: &config::Config,
+    what: MatchCommand,
+) -> Result<(), CliError> {
+    use indexer::matching::{MatchEngine, MatchRequest};
+    use matcher::retrieval::{ProfileAccess, VacancyAccess};
+    let reference = ReferenceData::load(store)?;
+    let index = indexer::index::SearchIndex::open_current(&IndexRoot::new(config.index_dir()))?;
+    let engine = MatchEngine::new(
+        store.clone(),
+        reference,
+        index,
+        matcher::scoring::ScoringConfig::default(),
+    );
+    let (args, result, direction) = match what {
+        MatchCommand::Candidates { vacancy_id, args } => {
+            let access = match args.agency {
+                Some(_) => ProfileAccess::Consented,
+                None => ProfileAccess::AllActive,
+            };
+            let request = MatchRequest {
+                limit: args.limit,
+                scope: args.scope,
+                now: store::now(),
+                org_id: args.agency,
+                token_id: None,
+            };
+            let result =
+                engine.candidates(matcher::domain::VacancyId(vacancy_id), access, &request)?;
+            (args, result, "profile")
+        }
+        MatchCommand::Vacancies { profile_id, args } => {
+            let access = match args.agency {
+                Some(org) => VacancyAccess::Agency(matcher::domain::OrgId(org)),
+                None => VacancyAccess::All,
+            };
+            let request = MatchRequest {
+                limit: args.limit,
+                scope: args.scope,
+                now: store::now(),
+                org_id: args.agency,
+                token_id: None,
+            };
+            let result =
+                engine.vacancies(matcher::domain::ProfileId(profile_id), access, &request)?;
+            (args, result, "vacancy")
+        }
+    };
+    if args.json {
+        println!("{}", serde_json::to_string(&result).unwrap_or_default());
+        return Ok(());
+    }
+    println!(
+        "{} results (request {}, {} retrieved{}, scoring {}…, {})",
+        result.results.len(),
+        result.request_id,
+        result.retrieved,
+        if result.exhaustive { ", full scan" } else { "" },
+        &result.config_hash[..12.min(result.config_hash.len())],
+        result.taxonomy_version
+    );
+    for (rank, r) in result.results.iter().enumerate() {
+        let s = &r.score;
+        println!(
+            "\n{:>2}. {direction} {}  score {:.3}",
+            rank + 1,
+            r.id,
+            s.total
+        );
+        println!("    {}", s.mobility.reason);
+        if !s.matched_skills.is_empty() {
+            println!("    has: {}", s.matched_skills.join(", "));
+        }
+        if !s.partial_skills.is_empty() {
+            println!("    partly: {}", s.partial_skills.join(", "));
+        }
+        if !s.missing_essential_skills.is_empty() {
+            println!("    lacks: {}", s.missing_essential_skills.join(", "));
+        }
+        for f in &s.features {
+            println!(
+                "    {:<12} {:.2} × {:.2} = {:.3}  {}",
+                serde_json::to_value(f.feature)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default(),
+                f.value,
+                f.weight,
+                f.contribution,
+                f.reason
+            );
+        }
+    }
+    Ok(())
 }

@@ -312,3 +312,71 @@ fn import_vacancies_from_a_jobposting_file() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("/no/such/feed.json"));
 }
+
+#[test]
+fn match_from_the_command_line_with_explanations() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        stdout(
+            &kohtaanto(tmp.path())
+                .env("KOHTAANTO_DATA_DIR", "data")
+                .args(args)
+                .output()
+                .unwrap(),
+        )
+    };
+    run(&[
+        "generate",
+        "--profiles",
+        "400",
+        "--vacancies",
+        "60",
+        "--seed",
+        "4",
+    ]);
+    run(&["index", "rebuild"]);
+    let json: serde_json::Value = serde_json::from_str(&run(&[
+        "match",
+        "candidates",
+        "3",
+        "--limit",
+        "5",
+        "--scope",
+        "nationwide",
+        "--json",
+    ]))
+    .unwrap();
+    let results = json["results"].as_array().unwrap();
+    assert_eq!(results.len(), 5, "{json}");
+    let totals: Vec<f64> = results
+        .iter()
+        .map(|r| r["score"]["total"].as_f64().unwrap())
+        .collect();
+    assert!(totals.windows(2).all(|w| w[0] >= w[1]), "{totals:?}");
+    assert_eq!(results[0]["score"]["features"].as_array().unwrap().len(), 9);
+    assert_eq!(json["config_hash"].as_str().unwrap().len(), 64);
+
+    let text = run(&[
+        "match",
+        "vacancies",
+        "3",
+        "--limit",
+        "3",
+        "--scope",
+        "nationwide",
+    ]);
+    assert!(text.contains(" 1. vacancy "), "{text}");
+    assert!(
+        text.contains("skills") && text.contains("geography"),
+        "{text}"
+    );
+
+    // An unknown id is one error line, exit 1.
+    let out = kohtaanto(tmp.path())
+        .env("KOHTAANTO_DATA_DIR", "data")
+        .args(["match", "candidates", "999999"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("vacancy 999999 not found"));
+}
