@@ -773,6 +773,16 @@ fn match_command(
             s.total
         );
         println!("    {}", s.mobility.reason);
+        if let Some(view) = r.cross_regional.as_ref().filter(|v| v.flagged) {
+            println!(
+                "    cross-regional: ISCO {} is short in region {} and in surplus in {}",
+                view.occupation_group,
+                view.vacancy_region,
+                view.jobseeker_region
+                    .as_deref()
+                    .unwrap_or("the jobseeker's country")
+            );
+        }
         if !s.matched_skills.is_empty() {
             println!("    has: {}", s.matched_skills.join(", "));
         }

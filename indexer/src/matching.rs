@@ -10,6 +10,7 @@ use chrono::NaiveDateTime;
 use matcher::domain::{
     JobseekerProfile, ProfileId, ProfileStatus, Vacancy, VacancyId, VacancyStatus, Visibility,
 };
+use matcher::picture::{balance, Balance, Counts, CrossRegional};
 use matcher::ranking::{Analyzers, Ranked, TopK};
 use matcher::retrieval::{
     candidates_query, outside_bound, vacancies_query, ProfileAccess, VacancyAccess,
@@ -153,7 +154,160 @@ fn vacancy_visible(v: &Vacancy, access: VacancyAccess, now: NaiveDateTime) -> bo
         }
 }
 
+/// Live counts per (region, occupation group), cached for one request.
+struct Picture<'a> {
+    searcher: &'a Searcher,
+    schema: &'a matcher::index::IndexSchema,
+    cache: HashMap<(Option<String>, String), Counts>,
+}
+
+impl Picture<'_> {
+    fn count(&self, kind: &str, status: &str, region: Option<&str>, group: &str) -> u64 {
+        use tantivy::query::{BooleanQuery, Occur, TermQuery};
+        use tantivy::schema::IndexRecordOption;
+        let s = self.schema;
+        let term = |f, t: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(f, t),
+                IndexRecordOption::Basic,
+            ))
+        };
+        let mut clauses = vec![
+            (Occur::Must, term(s.kind, kind)),
+            (Occur::Must, term(s.status, status)),
+            (Occur::Must, term(s.isco, group)),
+        ];
+        if let Some(r) = region {
+            clauses.push((Occur::Must, term(s.region, r)));
+        }
+        self.searcher
+            .search(&BooleanQuery::new(clauses), &tantivy::collector::Count)
+            .map_or(0, |n| n as u64)
+    }
+
+    fn counts(&mut self, region: Option<&str>, group: &str) -> Counts {
+        let key = (region.map(str::to_owned), group.to_owned());
+        if let Some(c) = self.cache.get(&key) {
+            return *c;
+        }
+        let c = Counts {
+            vacancies: self.count("vacancy", "open", region, group),
+            jobseekers: self.count("profile", "active", region, group),
+        };
+        self.cache.insert(key, c);
+        c
+    }
+
+    /// The cross-regional view of a pair, when the vacancy has an
+    /// occupation group and a region.
+    fn view(
+        &mut self,
+        reference: &ReferenceData,
+        vacancy: &Vacancy,
+        profile: &JobseekerProfile,
+    ) -> Option<CrossRegional> {
+        let taxonomy = &reference.taxonomy;
+        let geography = &reference.geography;
+        let d = &vacancy.draft;
+        let isco = d
+            .occupation_uri
+            .as_deref()
+            .and_then(|u| taxonomy.occupation_by_uri(u))
+            .map(|o| o.isco_code.as_str())
+            .or(d.isco_code.as_deref())?;
+        let group = isco.get(..3)?;
+        let vacancy_region = geography
+            .region_of(d.municipality_code.as_deref()?)?
+            .code
+            .clone();
+        let jobseeker_region = profile
+            .draft
+            .home_municipality_code
+            .as_deref()
+            .and_then(|c| geography.region_of(c))
+            .map(|r| r.code.clone());
+        let national = self.counts(None, group);
+        let here = self.counts(Some(&vacancy_region), group);
+        let there = jobseeker_region
+            .as_deref()
+            .map(|r| self.counts(Some(r), group));
+        let here_balance = balance(here, national);
+        let there_balance = there.map(|c| balance(c, national));
+        let abroad = profile.draft.home_municipality_code.is_none()
+            && profile.draft.abroad_country.is_some();
+        let flagged = here_balance == Balance::Shortage
+            && (abroad
+                || (jobseeker_region.as_deref() != Some(vacancy_region.as_str())
+                    && there_balance == Some(Balance::Surplus)));
+        Some(CrossRegional {
+            occupation_group: group.to_owned(),
+            vacancy_region,
+            vacancy_region_counts: here,
+            vacancy_region_balance: here_balance,
+            jobseeker_region,
+            jobseeker_region_counts: there,
+            jobseeker_region_balance: there_balance,
+            national_counts: national,
+            flagged,
+        })
+    }
+}
+
 impl MatchEngine {
+    fn picture<'a>(&'a self, searcher: &'a Searcher) -> Picture<'a> {
+        Picture {
+            searcher,
+            schema: &self.index.schema,
+            cache: HashMap::new(),
+        }
+    }
+
+    /// Fill in the cross-regional view of the candidates of `vacancy`.
+    fn annotate_candidates(
+        &self,
+        searcher: &Searcher,
+        vacancy: &Vacancy,
+        results: &mut [Ranked],
+    ) -> Result<(), MatchError> {
+        let ids: Vec<ProfileId> = results.iter().map(|r| ProfileId(r.id)).collect();
+        let people: HashMap<i64, JobseekerProfile> = self
+            .store
+            .read(|c| profiles::get_profiles(c, &ids))?
+            .into_iter()
+            .map(|p| (p.id.0, p))
+            .collect();
+        let mut picture = self.picture(searcher);
+        for r in results {
+            if let Some(p) = people.get(&r.id) {
+                r.cross_regional = picture.view(&self.reference, vacancy, p);
+            }
+        }
+        Ok(())
+    }
+
+    /// Fill in the cross-regional view of the vacancies for `profile`.
+    fn annotate_vacancies(
+        &self,
+        searcher: &Searcher,
+        profile: &JobseekerProfile,
+        results: &mut [Ranked],
+    ) -> Result<(), MatchError> {
+        let ids: Vec<VacancyId> = results.iter().map(|r| VacancyId(r.id)).collect();
+        let jobs: HashMap<i64, Vacancy> = self
+            .store
+            .read(|c| vacancies::get_vacancies(c, &ids))?
+            .into_iter()
+            .map(|v| (v.id.0, v))
+            .collect();
+        let mut picture = self.picture(searcher);
+        for r in results {
+            if let Some(v) = jobs.get(&r.id) {
+                r.cross_regional = picture.view(&self.reference, v, profile);
+            }
+        }
+        Ok(())
+    }
+
     pub fn new(
         store: Store,
         reference: ReferenceData,
@@ -271,16 +425,21 @@ impl MatchEngine {
                 }
                 let pt = analyzers.profile_terms(&self.reference.taxonomy, &p);
                 let score = scorer.score(&vacancy, &p, &vacancy_terms, &pt);
-                top.push(Ranked { id: p.id.0, score });
+                top.push(Ranked {
+                    id: p.id.0,
+                    score,
+                    cross_regional: None,
+                });
             }
         }
         let bound = outside_bound(&self.config, true);
         let proven = top.threshold().is_some_and(|t| t > bound);
-        let results = if proven || request.limit == 0 {
+        let mut results = if proven || request.limit == 0 {
             top.into_sorted()
         } else {
             self.candidates_exhaustive_with(&scorer, &mut analyzers, &vacancy, access, request)?
         };
+        self.annotate_candidates(&searcher, &vacancy, &mut results)?;
         let result = MatchResult {
             request_id: new_request_id(),
             results,
@@ -321,7 +480,11 @@ impl MatchEngine {
                 }
                 let pt = analyzers.profile_terms(&self.reference.taxonomy, p);
                 let score = scorer.score(vacancy, p, &vacancy_terms, &pt);
-                top.push(Ranked { id: p.id.0, score });
+                top.push(Ranked {
+                    id: p.id.0,
+                    score,
+                    cross_regional: None,
+                });
             }
         }
         Ok(top.into_sorted())
@@ -380,16 +543,21 @@ impl MatchEngine {
                 }
                 let vt = analyzers.vacancy_terms(&self.reference.taxonomy, &v);
                 let score = scorer.score(&v, &profile, &vt, &profile_terms);
-                top.push(Ranked { id: v.id.0, score });
+                top.push(Ranked {
+                    id: v.id.0,
+                    score,
+                    cross_regional: None,
+                });
             }
         }
         let bound = outside_bound(&self.config, false);
         let proven = top.threshold().is_some_and(|t| t > bound);
-        let results = if proven || request.limit == 0 {
+        let mut results = if proven || request.limit == 0 {
             top.into_sorted()
         } else {
             self.vacancies_exhaustive_with(&scorer, &mut analyzers, &profile, access, request)?
         };
+        self.annotate_vacancies(&searcher, &profile, &mut results)?;
         let result = MatchResult {
             request_id: new_request_id(),
             results,
@@ -430,7 +598,11 @@ impl MatchEngine {
                 }
                 let vt = analyzers.vacancy_terms(&self.reference.taxonomy, v);
                 let score = scorer.score(v, profile, &vt, &profile_terms);
-                top.push(Ranked { id: v.id.0, score });
+                top.push(Ranked {
+                    id: v.id.0,
+                    score,
+                    cross_regional: None,
+                });
             }
         }
         Ok(top.into_sorted())

@@ -107,6 +107,10 @@ pub struct Ranked {
     /// The id of the ranked record (profile or vacancy).
     pub id: i64,
     pub score: PairScore,
+    /// Shortage in the vacancy's region and surplus in the jobseeker's,
+    /// filled in for the returned results only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cross_regional: Option<crate::picture::CrossRegional>,
 }
 
 /// Orders by total descending, then id ascending.
@@ -200,6 +204,7 @@ pub fn rank_candidates<'p>(
         top.push(Ranked {
             id: profile.id.0,
             score,
+            cross_regional: None,
         });
     }
     top.into_sorted()
@@ -225,6 +230,7 @@ pub fn rank_vacancies<'v>(
         top.push(Ranked {
             id: vacancy.id.0,
             score,
+            cross_regional: None,
         });
     }
     top.into_sorted()
@@ -238,6 +244,7 @@ mod tests {
     fn ranked(id: i64, total: f64) -> Ranked {
         Ranked {
             id,
+            cross_regional: None,
             score: PairScore {
                 total,
                 features: vec![FeatureScore {

@@ -8,11 +8,34 @@ use indexer::matching::{MatchEngine, MatchRequest};
 use indexer::sources::fixtures_dir;
 use indexer::store::{match_log, profiles, vacancies};
 use matcher::domain::*;
+use matcher::picture::Balance;
 use matcher::ranking::Ranked;
 use matcher::retrieval::{ProfileAccess, VacancyAccess};
 use matcher::scoring::{Scope, ScoringConfig};
 
 use crate::support::TestDb;
+
+/// Checks the cross-regional views of `results`; returns (views, flagged).
+fn check_views(results: &[Ranked]) -> (usize, usize) {
+    let (mut viewed, mut flagged) = (0, 0);
+    for r in results {
+        let Some(view) = &r.cross_regional else {
+            continue;
+        };
+        viewed += 1;
+        assert!(view.national_counts.vacancies >= view.vacancy_region_counts.vacancies);
+        assert!(view.national_counts.jobseekers >= view.vacancy_region_counts.jobseekers);
+        if view.flagged {
+            flagged += 1;
+            assert_eq!(view.vacancy_region_balance, Balance::Shortage);
+            assert_ne!(
+                view.jobseeker_region.as_deref(),
+                Some(view.vacancy_region.as_str())
+            );
+        }
+    }
+    (viewed, flagged)
+}
 
 fn key(results: &[Ranked]) -> Vec<(i64, u64)> {
     results
@@ -69,6 +92,7 @@ pub fn two_stage_top_k_equals_exhaustive(db: &TestDb) {
         .id;
 
     let (mut compared, mut proven, mut nonempty) = (0, 0, 0);
+    let (mut viewed, mut flagged) = (0, 0);
     for (i, id) in vacancy_ids.iter().step_by(2).take(80).enumerate() {
         let scope = [Scope::Mobility, Scope::Nationwide, Scope::Region][i % 3];
         let access = if i % 4 == 0 {
@@ -89,6 +113,9 @@ pub fn two_stage_top_k_equals_exhaustive(db: &TestDb) {
             "vacancy {id} {scope:?} {access:?}"
         );
         compared += 1;
+        let (v, f) = check_views(&fast.results);
+        viewed += v;
+        flagged += f;
         proven += usize::from(!fast.exhaustive);
         nonempty += usize::from(!slow.is_empty());
     }
@@ -108,6 +135,9 @@ pub fn two_stage_top_k_equals_exhaustive(db: &TestDb) {
             "profile {id} {scope:?} {access:?}"
         );
         compared += 1;
+        let (v, f) = check_views(&fast.results);
+        viewed += v;
+        flagged += f;
         proven += usize::from(!fast.exhaustive);
         nonempty += usize::from(!slow.is_empty());
     }
@@ -119,7 +149,12 @@ pub fn two_stage_top_k_equals_exhaustive(db: &TestDb) {
         proven >= compared / 6,
         "only {proven} of {compared} proven without a full scan"
     );
-    eprintln!("{compared} rankings compared, {proven} proven by the bound");
+    eprintln!(
+        "{compared} rankings compared, {proven} proven by the bound; \
+         {viewed} cross-regional views, {flagged} flagged"
+    );
+    assert!(viewed > 500, "{viewed}");
+    assert!(flagged > 0, "no pair flagged as cross-regional");
 
     // Every ranking is logged with the configuration hash and taxonomy version.
     let last = engine
