@@ -326,6 +326,33 @@ impl MatchEngine {
         &self.config
     }
 
+    /// Run `f` with a fresh searcher, a scorer whose text statistics come
+    /// from it, and the index's analysers.
+    fn with_scorer<R>(
+        &self,
+        f: impl FnOnce(&Searcher, &Scorer<'_>, &mut Analyzers) -> Result<R, MatchError>,
+    ) -> Result<R, MatchError> {
+        self.index.reader.reload()?;
+        let searcher = self.index.reader.searcher();
+        let terms = IndexTerms {
+            searcher: &searcher,
+            fields: [
+                self.index.schema.title_fi,
+                self.index.schema.title_sv,
+                self.index.schema.title_en,
+            ],
+            docs: searcher.num_docs() as f64,
+        };
+        let scorer = Scorer {
+            taxonomy: &self.reference.taxonomy,
+            geography: &self.reference.geography,
+            config: &self.config,
+            terms: &terms,
+        };
+        let mut analyzers = Analyzers::new(&self.index.lexicon);
+        f(&searcher, &scorer, &mut analyzers)
+    }
+
     fn ids_of(&self, searcher: &Searcher, query: &dyn Query) -> Result<Vec<i64>, MatchError> {
         let docs = searcher.search(query, &DocSetCollector)?;
         let mut columns = HashMap::new();
@@ -386,64 +413,49 @@ impl MatchEngine {
                 kind: "vacancy",
                 id: vacancy_id.0,
             })?;
-        self.index.reader.reload()?;
-        let searcher = self.index.reader.searcher();
-        let terms = IndexTerms {
-            searcher: &searcher,
-            fields: [
-                self.index.schema.title_fi,
-                self.index.schema.title_sv,
-                self.index.schema.title_en,
-            ],
-            docs: searcher.num_docs() as f64,
-        };
-        let scorer = Scorer {
-            taxonomy: &self.reference.taxonomy,
-            geography: &self.reference.geography,
-            config: &self.config,
-            terms: &terms,
-        };
-        let mut analyzers = Analyzers::new(&self.index.lexicon);
-        let vacancy_terms = analyzers.vacancy_terms(&self.reference.taxonomy, &vacancy);
-        let query = candidates_query(
-            &self.index.schema,
-            &self.reference.taxonomy,
-            &vacancy,
-            &vacancy_terms,
-            access,
-            request.now,
-        );
-        let ids = self.ids_of(&searcher, query.as_ref())?;
-        let mut top = TopK::new(request.limit);
-        for chunk in ids.chunks(CHUNK) {
-            let chunk: Vec<ProfileId> = chunk.iter().map(|&id| ProfileId(id)).collect();
-            for p in self.store.read(|c| profiles::get_profiles(c, &chunk))? {
-                if !profile_visible(&p, access, request.now)
-                    || scorer.eligibility(&vacancy, &p, request.scope).is_err()
-                {
-                    continue;
+        let (results, retrieved, proven) = self.with_scorer(|searcher, scorer, analyzers| {
+            let vacancy_terms = analyzers.vacancy_terms(&self.reference.taxonomy, &vacancy);
+            let query = candidates_query(
+                &self.index.schema,
+                &self.reference.taxonomy,
+                &vacancy,
+                &vacancy_terms,
+                access,
+                request.now,
+            );
+            let ids = self.ids_of(searcher, query.as_ref())?;
+            let mut top = TopK::new(request.limit);
+            for chunk in ids.chunks(CHUNK) {
+                let chunk: Vec<ProfileId> = chunk.iter().map(|&id| ProfileId(id)).collect();
+                for p in self.store.read(|c| profiles::get_profiles(c, &chunk))? {
+                    if !profile_visible(&p, access, request.now)
+                        || scorer.eligibility(&vacancy, &p, request.scope).is_err()
+                    {
+                        continue;
+                    }
+                    let pt = analyzers.profile_terms(&self.reference.taxonomy, &p);
+                    let score = scorer.score(&vacancy, &p, &vacancy_terms, &pt);
+                    top.push(Ranked {
+                        id: p.id.0,
+                        score,
+                        cross_regional: None,
+                    });
                 }
-                let pt = analyzers.profile_terms(&self.reference.taxonomy, &p);
-                let score = scorer.score(&vacancy, &p, &vacancy_terms, &pt);
-                top.push(Ranked {
-                    id: p.id.0,
-                    score,
-                    cross_regional: None,
-                });
             }
-        }
-        let bound = outside_bound(&self.config, true);
-        let proven = top.threshold().is_some_and(|t| t > bound);
-        let mut results = if proven || request.limit == 0 {
-            top.into_sorted()
-        } else {
-            self.candidates_exhaustive_with(&scorer, &mut analyzers, &vacancy, access, request)?
-        };
-        self.annotate_candidates(&searcher, &vacancy, &mut results)?;
+            let bound = outside_bound(&self.config, true);
+            let proven = top.threshold().is_some_and(|t| t > bound);
+            let mut results = if proven || request.limit == 0 {
+                top.into_sorted()
+            } else {
+                self.candidates_exhaustive_with(scorer, analyzers, &vacancy, access, request)?
+            };
+            self.annotate_candidates(searcher, &vacancy, &mut results)?;
+            Ok((results, ids.len(), proven))
+        })?;
         let result = MatchResult {
             request_id: new_request_id(),
             results,
-            retrieved: ids.len(),
+            retrieved,
             exhaustive: !proven && request.limit > 0,
             config_hash: self.config.hash(),
             taxonomy_version: self.reference.taxonomy.version().to_owned(),
@@ -504,64 +516,49 @@ impl MatchEngine {
                 kind: "profile",
                 id: profile_id.0,
             })?;
-        self.index.reader.reload()?;
-        let searcher = self.index.reader.searcher();
-        let terms = IndexTerms {
-            searcher: &searcher,
-            fields: [
-                self.index.schema.title_fi,
-                self.index.schema.title_sv,
-                self.index.schema.title_en,
-            ],
-            docs: searcher.num_docs() as f64,
-        };
-        let scorer = Scorer {
-            taxonomy: &self.reference.taxonomy,
-            geography: &self.reference.geography,
-            config: &self.config,
-            terms: &terms,
-        };
-        let mut analyzers = Analyzers::new(&self.index.lexicon);
-        let profile_terms = analyzers.profile_terms(&self.reference.taxonomy, &profile);
-        let query = vacancies_query(
-            &self.index.schema,
-            &self.reference.taxonomy,
-            &profile,
-            &profile_terms,
-            access,
-            request.now,
-        );
-        let ids = self.ids_of(&searcher, query.as_ref())?;
-        let mut top = TopK::new(request.limit);
-        for chunk in ids.chunks(CHUNK) {
-            let chunk: Vec<VacancyId> = chunk.iter().map(|&id| VacancyId(id)).collect();
-            for v in self.store.read(|c| vacancies::get_vacancies(c, &chunk))? {
-                if !vacancy_visible(&v, access, request.now)
-                    || scorer.eligibility(&v, &profile, request.scope).is_err()
-                {
-                    continue;
+        let (results, retrieved, proven) = self.with_scorer(|searcher, scorer, analyzers| {
+            let profile_terms = analyzers.profile_terms(&self.reference.taxonomy, &profile);
+            let query = vacancies_query(
+                &self.index.schema,
+                &self.reference.taxonomy,
+                &profile,
+                &profile_terms,
+                access,
+                request.now,
+            );
+            let ids = self.ids_of(searcher, query.as_ref())?;
+            let mut top = TopK::new(request.limit);
+            for chunk in ids.chunks(CHUNK) {
+                let chunk: Vec<VacancyId> = chunk.iter().map(|&id| VacancyId(id)).collect();
+                for v in self.store.read(|c| vacancies::get_vacancies(c, &chunk))? {
+                    if !vacancy_visible(&v, access, request.now)
+                        || scorer.eligibility(&v, &profile, request.scope).is_err()
+                    {
+                        continue;
+                    }
+                    let vt = analyzers.vacancy_terms(&self.reference.taxonomy, &v);
+                    let score = scorer.score(&v, &profile, &vt, &profile_terms);
+                    top.push(Ranked {
+                        id: v.id.0,
+                        score,
+                        cross_regional: None,
+                    });
                 }
-                let vt = analyzers.vacancy_terms(&self.reference.taxonomy, &v);
-                let score = scorer.score(&v, &profile, &vt, &profile_terms);
-                top.push(Ranked {
-                    id: v.id.0,
-                    score,
-                    cross_regional: None,
-                });
             }
-        }
-        let bound = outside_bound(&self.config, false);
-        let proven = top.threshold().is_some_and(|t| t > bound);
-        let mut results = if proven || request.limit == 0 {
-            top.into_sorted()
-        } else {
-            self.vacancies_exhaustive_with(&scorer, &mut analyzers, &profile, access, request)?
-        };
-        self.annotate_vacancies(&searcher, &profile, &mut results)?;
+            let bound = outside_bound(&self.config, false);
+            let proven = top.threshold().is_some_and(|t| t > bound);
+            let mut results = if proven || request.limit == 0 {
+                top.into_sorted()
+            } else {
+                self.vacancies_exhaustive_with(scorer, analyzers, &profile, access, request)?
+            };
+            self.annotate_vacancies(searcher, &profile, &mut results)?;
+            Ok((results, ids.len(), proven))
+        })?;
         let result = MatchResult {
             request_id: new_request_id(),
             results,
-            retrieved: ids.len(),
+            retrieved,
             exhaustive: !proven && request.limit > 0,
             config_hash: self.config.hash(),
             taxonomy_version: self.reference.taxonomy.version().to_owned(),
@@ -623,25 +620,9 @@ impl MatchEngine {
                 kind: "vacancy",
                 id: vacancy_id.0,
             })?;
-        self.index.reader.reload()?;
-        let searcher = self.index.reader.searcher();
-        let terms = IndexTerms {
-            searcher: &searcher,
-            fields: [
-                self.index.schema.title_fi,
-                self.index.schema.title_sv,
-                self.index.schema.title_en,
-            ],
-            docs: searcher.num_docs() as f64,
-        };
-        let scorer = Scorer {
-            taxonomy: &self.reference.taxonomy,
-            geography: &self.reference.geography,
-            config: &self.config,
-            terms: &terms,
-        };
-        let mut analyzers = Analyzers::new(&self.index.lexicon);
-        self.candidates_exhaustive_with(&scorer, &mut analyzers, &vacancy, access, request)
+        self.with_scorer(|_, scorer, analyzers| {
+            self.candidates_exhaustive_with(scorer, analyzers, &vacancy, access, request)
+        })
     }
 
     /// Exhaustive top-k vacancies for a profile.
@@ -658,24 +639,8 @@ impl MatchEngine {
                 kind: "profile",
                 id: profile_id.0,
             })?;
-        self.index.reader.reload()?;
-        let searcher = self.index.reader.searcher();
-        let terms = IndexTerms {
-            searcher: &searcher,
-            fields: [
-                self.index.schema.title_fi,
-                self.index.schema.title_sv,
-                self.index.schema.title_en,
-            ],
-            docs: searcher.num_docs() as f64,
-        };
-        let scorer = Scorer {
-            taxonomy: &self.reference.taxonomy,
-            geography: &self.reference.geography,
-            config: &self.config,
-            terms: &terms,
-        };
-        let mut analyzers = Analyzers::new(&self.index.lexicon);
-        self.vacancies_exhaustive_with(&scorer, &mut analyzers, &profile, access, request)
+        self.with_scorer(|_, scorer, analyzers| {
+            self.vacancies_exhaustive_with(scorer, analyzers, &profile, access, request)
+        })
     }
 }
