@@ -83,6 +83,11 @@ enum Command {
         #[command(subcommand)]
         what: IndexCommand,
     },
+    /// Code free text to ESCO: job titles to occupations, text to skills.
+    Taxonomy {
+        #[command(subcommand)]
+        what: TaxonomyCommand,
+    },
     /// Counts of what the store holds.
     Stats {
         #[arg(long)]
@@ -222,6 +227,34 @@ enum TokenCommand {
     Revoke { id: i64 },
 }
 
+#[derive(Subcommand)]
+enum TaxonomyCommand {
+    /// Rank ESCO occupations for a job title (fi/sv/en, noisy is fine).
+    Occupations {
+        /// The title; omit it with --batch.
+        title: Option<String>,
+        /// fi, sv or en (default: detected)
+        #[arg(long)]
+        lang: Option<matcher::taxonomy::Lang>,
+        #[arg(long, default_value_t = 5)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+        /// A file with one title a line; prints one JSON line per title.
+        #[arg(long)]
+        batch: Option<PathBuf>,
+    },
+    /// The ESCO skills a text mentions, with byte spans.
+    Skills {
+        text: String,
+        /// fi, sv or en (default: detected)
+        #[arg(long)]
+        lang: Option<matcher::taxonomy::Lang>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
 #[derive(Debug, thiserror::Error)]
 enum CliError {
     #[error(transparent)]
@@ -248,6 +281,10 @@ enum CliError {
     Feed(#[from] indexer::feeds::FeedError),
     #[error("feed {name}: {reason}")]
     FeedConfig { name: String, reason: String },
+    #[error("cannot read {path}: {reason}")]
+    ReadFile { path: String, reason: String },
+    #[error("give a title or --batch <file>")]
+    NoTitle,
 }
 
 fn main() -> ExitCode {
@@ -455,6 +492,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             store.write(|c| store::orgs::revoke_token(c, matcher::domain::TokenId(id)))?;
             println!("token {id} revoked");
         }
+        Command::Taxonomy { what } => taxonomy_command(&store, what)?,
         Command::Stats { json } => {
             let counts = store.read(store::taxonomy::taxonomy_counts)?;
             let orgs = store.read(store::orgs::count_orgs)?;
@@ -804,6 +842,87 @@ fn match_command(
                 f.contribution,
                 f.reason
             );
+        }
+    }
+    Ok(())
+}
+
+/// `taxonomy occupations|skills`: free text → ESCO with the store's taxonomy.
+fn taxonomy_command(store: &Store, what: TaxonomyCommand) -> Result<(), CliError> {
+    use matcher::normalize::{OccupationCoder, SkillExtractor};
+    use std::io::Write;
+
+    let reference =
+        indexer::generate::ensure_reference_data(store, &indexer::sources::fixtures_dir())?;
+    match what {
+        TaxonomyCommand::Occupations {
+            title,
+            lang,
+            limit,
+            json,
+            batch,
+        } => {
+            let geography = &reference.geography;
+            let places = geography
+                .municipalities()
+                .flat_map(|m| [m.name_fi.as_str(), m.name_sv.as_str()])
+                .chain(
+                    geography
+                        .regions()
+                        .flat_map(|r| [r.name_fi.as_str(), r.name_sv.as_str()]),
+                );
+            let coder = OccupationCoder::new(&reference.taxonomy).with_place_names(places);
+            if let Some(path) = batch {
+                let text = std::fs::read_to_string(&path).map_err(|e| CliError::ReadFile {
+                    path: path.display().to_string(),
+                    reason: e.to_string(),
+                })?;
+                let titles: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+                let coded = coder.code_batch(titles.iter().copied(), lang, limit);
+                let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+                for (title, matches) in titles.iter().zip(coded) {
+                    let line = serde_json::json!({ "title": title, "occupations": matches });
+                    // A closed pipe (`| head`) ends the output quietly.
+                    if writeln!(out, "{line}").is_err() {
+                        return Ok(());
+                    }
+                }
+                let _ = out.flush();
+                return Ok(());
+            }
+            let title = title.ok_or(CliError::NoTitle)?;
+            let matches = coder.code(&title, lang, limit);
+            if json {
+                println!("{}", serde_json::to_string(&matches).unwrap_or_default());
+            } else {
+                for m in &matches {
+                    println!(
+                        "{:.3}  {}  {:<45} {}",
+                        m.score,
+                        m.isco_code,
+                        m.labels.get(lang.unwrap_or(m.matched_lang)),
+                        m.uri
+                    );
+                }
+            }
+        }
+        TaxonomyCommand::Skills { text, lang, json } => {
+            let mentions = SkillExtractor::new(&reference.taxonomy).extract(&text, lang);
+            if json {
+                println!("{}", serde_json::to_string(&mentions).unwrap_or_default());
+            } else {
+                for m in &mentions {
+                    println!(
+                        "{:>4}..{:<4} {:?} → {} ({}, {:.2})",
+                        m.start,
+                        m.end,
+                        text.get(m.start..m.end).unwrap_or_default(),
+                        m.label,
+                        m.uri,
+                        m.score
+                    );
+                }
+            }
         }
     }
     Ok(())

@@ -5,6 +5,7 @@ pub mod domain;
 pub mod geography;
 pub mod index;
 pub mod industry;
+pub mod normalize;
 pub mod picture;
 pub mod ranking;
 pub mod retrieval;

@@ -380,3 +380,88 @@ fn match_from_the_command_line_with_explanations() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("vacancy 999999 not found"));
 }
+
+/// `taxonomy occupations --batch`: one JSON line per title with ranked ESCO
+/// occupations; a single title and skill extraction print too.
+#[test]
+fn taxonomy_codes_titles_in_batch_and_extracts_skills() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        kohtaanto(tmp.path())
+            .args(args)
+            .env("KOHTAANTO_DATA_DIR", "data")
+            .output()
+            .unwrap()
+    };
+    let titles = tmp.path().join("titles.txt");
+    std::fs::write(
+        &titles,
+        "Sairaanhoitaja (vakituinen)\nLagerarbetare till Vanda\n\nSenior Java dev (m/f/d) – Helsinki\nbussinkuljettaja\n",
+    )
+    .unwrap();
+    let out = stdout(&run(&[
+        "taxonomy",
+        "occupations",
+        "--batch",
+        &titles.display().to_string(),
+        "--limit",
+        "3",
+    ]));
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 4, "{out}");
+    let esco = "http://data.europa.eu/esco/occupation/";
+    let expected = [
+        (
+            "Sairaanhoitaja (vakituinen)",
+            "8d3e8aaa-791b-4c75-a465-f3f827028f50",
+        ),
+        (
+            "Lagerarbetare till Vanda",
+            "bea705fe-06ac-4147-b8e0-6e8ac1208d8f",
+        ),
+        (
+            "Senior Java dev (m/f/d) – Helsinki",
+            "f2b15a0e-e65a-438a-affb-29b9d50b77d1",
+        ),
+        ("bussinkuljettaja", "00cee175-1376-43fb-9f02-ba3d7a910a58"),
+    ];
+    for (line, (title, uuid)) in lines.iter().zip(expected) {
+        assert_eq!(line["title"], title);
+        let occupations = line["occupations"].as_array().unwrap();
+        assert!(occupations.len() <= 3);
+        assert_eq!(occupations[0]["uri"], format!("{esco}{uuid}"), "{line}");
+        assert!(occupations[0]["isco_code"].as_str().unwrap().len() == 4);
+        assert!(occupations[0]["labels"]["en"].is_string());
+    }
+    assert_eq!(lines[0]["occupations"][0]["score"], 1.0);
+
+    let one = stdout(&run(&[
+        "taxonomy",
+        "occupations",
+        "kokki",
+        "--lang",
+        "fi",
+        "--json",
+    ]));
+    let one: serde_json::Value = serde_json::from_str(&one).unwrap();
+    assert_eq!(one[0]["labels"]["fi"], "kokki");
+
+    let text = "Experience in project management and customer service.";
+    let skills = stdout(&run(&["taxonomy", "skills", text, "--json"]));
+    let skills: Vec<serde_json::Value> = serde_json::from_str(&skills).unwrap();
+    let spans: Vec<&str> = skills
+        .iter()
+        .map(|m| &text[m["start"].as_u64().unwrap() as usize..m["end"].as_u64().unwrap() as usize])
+        .collect();
+    assert!(spans.contains(&"project management"), "{skills:?}");
+
+    // Neither a title nor a batch file: an error, exit code 1.
+    let out = run(&["taxonomy", "occupations"]);
+    assert_eq!(out.status.code(), Some(1));
+    let out = run(&["taxonomy", "occupations", "--batch", "/no/such/titles.txt"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/no/such/titles.txt"));
+}

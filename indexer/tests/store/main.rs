@@ -32,6 +32,7 @@ mod feeds;
 mod generate;
 mod index;
 mod matching;
+mod normalize;
 mod scoring;
 mod support;
 mod taxonomy;
