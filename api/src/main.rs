@@ -372,9 +372,11 @@ fn run(cli: Cli) -> Result<(), CliError> {
                         .map(matcher::domain::OrgId)
                         .collect(),
                 );
-            let report = indexer::feeds::import_feed(
+            let coding = indexer::feeds::FeedCoding::new(&reference.taxonomy);
+            let report = indexer::feeds::import_feed_coded(
                 &store,
                 &reference.geography,
+                Some(&coding),
                 &feed,
                 &FetchLimits::default(),
             )?;
@@ -567,12 +569,15 @@ fn serve(store: Store, config: &config::Config) -> Result<(), CliError> {
     }
     let feeds = scheduled_feeds(config)?;
     let geography = Arc::clone(&reference.geography);
+    let coding =
+        (!feeds.is_empty()).then(|| Arc::new(indexer::feeds::FeedCoding::new(&reference.taxonomy)));
     let sync = IndexSync::open(root, reference)?;
     let stop = Arc::new(AtomicBool::new(false));
     let scheduler = (!feeds.is_empty()).then(|| {
         indexer::feeds::spawn_scheduler(
             store.clone(),
             geography,
+            coding,
             feeds,
             FetchLimits::default(),
             Arc::clone(&stop),

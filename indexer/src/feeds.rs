@@ -246,6 +246,9 @@ pub struct FeedReport {
     pub rejected: Vec<RejectedItem>,
     /// Rows of older vacancies whose fingerprint was computed on the way.
     pub fingerprints_backfilled: usize,
+    /// ESCO occupations and skills set by coding free text (imports with
+    /// [`FeedCoding`] only).
+    pub concepts_coded: usize,
     pub duration_ms: u64,
 }
 
@@ -267,6 +270,67 @@ pub struct DuplicateItem {
     pub existing_source: String,
 }
 
+/// Codes feed vacancies that arrive without ESCO concepts: an occupation
+/// from the title when the coder is confident, skill URIs for free-text
+/// skills that an ESCO skill label covers whole. What cannot be coded with
+/// confidence stays as written.
+#[derive(Debug)]
+pub struct FeedCoding {
+    pub occupations: matcher::normalize::OccupationCoder,
+    pub skills: matcher::normalize::SkillExtractor,
+    /// The least coder score that sets an occupation (1 = an exact label).
+    pub min_occupation_score: f32,
+}
+
+impl FeedCoding {
+    pub fn new(taxonomy: &matcher::taxonomy::Taxonomy) -> FeedCoding {
+        FeedCoding {
+            occupations: matcher::normalize::OccupationCoder::new(taxonomy),
+            skills: matcher::normalize::SkillExtractor::new(taxonomy),
+            min_occupation_score: 0.8,
+        }
+    }
+
+    /// Fill in what the draft lacks; returns how many concepts were set.
+    pub fn code(&self, draft: &mut VacancyDraft) -> usize {
+        let lang = draft.ad_language.parse().ok();
+        let mut coded = 0;
+        if draft.occupation_uri.is_none() {
+            if let Some(best) = self
+                .occupations
+                .code(&draft.title, lang, 1)
+                .into_iter()
+                .next()
+            {
+                let agrees = draft
+                    .isco_code
+                    .as_deref()
+                    .is_none_or(|isco| best.isco_code.starts_with(isco));
+                if best.score >= self.min_occupation_score && agrees {
+                    draft
+                        .isco_code
+                        .get_or_insert_with(|| best.isco_code.clone());
+                    draft.occupation_uri = Some(best.uri);
+                    coded += 1;
+                }
+            }
+        }
+        for skill in draft.skills.iter_mut().filter(|s| s.skill.uri.is_none()) {
+            let label = skill.skill.label.trim();
+            let whole = self
+                .skills
+                .extract(label, lang)
+                .into_iter()
+                .find(|m| m.start == 0 && m.end >= label.len());
+            if let Some(mention) = whole {
+                skill.skill.uri = Some(mention.uri);
+                coded += 1;
+            }
+        }
+        coded
+    }
+}
+
 /// Fetches `source` within `limits` and imports it.
 pub fn import_feed(
     store: &Store,
@@ -274,10 +338,21 @@ pub fn import_feed(
     source: &FeedSource,
     limits: &FetchLimits,
 ) -> Result<FeedReport, FeedError> {
+    import_feed_coded(store, geography, None, source, limits)
+}
+
+/// [`import_feed`], coding vacancies without ESCO concepts with `coding`.
+pub fn import_feed_coded(
+    store: &Store,
+    geography: &Geography,
+    coding: Option<&FeedCoding>,
+    source: &FeedSource,
+    limits: &FetchLimits,
+) -> Result<FeedReport, FeedError> {
     let started = Instant::now();
     source.check()?;
     let body = fetch(&source.location, limits)?;
-    let mut report = import_document(store, geography, source, &body)?;
+    let mut report = import_document_coded(store, geography, coding, source, &body)?;
     report.fetched_bytes = body.len() as u64;
     report.duration_ms = duration_ms(started.elapsed());
     Ok(report)
@@ -287,6 +362,17 @@ pub fn import_feed(
 pub fn import_document(
     store: &Store,
     geography: &Geography,
+    source: &FeedSource,
+    body: &[u8],
+) -> Result<FeedReport, FeedError> {
+    import_document_coded(store, geography, None, source, body)
+}
+
+/// [`import_document`], coding vacancies without ESCO concepts with `coding`.
+pub fn import_document_coded(
+    store: &Store,
+    geography: &Geography,
+    coding: Option<&FeedCoding>,
     source: &FeedSource,
     body: &[u8],
 ) -> Result<FeedReport, FeedError> {
@@ -316,7 +402,10 @@ pub fn import_document(
             .posting
             .and_then(|posting| posting.to_draft(geography, &origin, now));
         match draft {
-            Ok(draft) => {
+            Ok(mut draft) => {
+                if let Some(coding) = coding {
+                    report.concepts_coded += coding.code(&mut draft);
+                }
                 if let Some(&earlier) = first_index.get(&draft.source_id) {
                     report.rejected.push(RejectedItem {
                         index: item.index,
@@ -847,6 +936,7 @@ fn check_resolved(guard: &RedirectGuard, host: &str, addrs: &[SocketAddr]) -> Re
 pub fn spawn_scheduler(
     store: Store,
     geography: Arc<Geography>,
+    coding: Option<Arc<FeedCoding>>,
     feeds: Vec<(FeedSource, Duration)>,
     limits: FetchLimits,
     stop: Arc<AtomicBool>,
@@ -863,7 +953,7 @@ pub fn spawn_scheduler(
                 if due[i].is_none_or(|at| at > now) {
                     continue;
                 }
-                run_scheduled(&store, &geography, feed, &limits);
+                run_scheduled(&store, &geography, coding.as_deref(), feed, &limits);
                 due[i] = Instant::now().checked_add(*interval);
             }
             let next = due.iter().flatten().min().copied();
@@ -876,8 +966,14 @@ pub fn spawn_scheduler(
     })
 }
 
-fn run_scheduled(store: &Store, geography: &Geography, feed: &FeedSource, limits: &FetchLimits) {
-    match import_feed(store, geography, feed, limits) {
+fn run_scheduled(
+    store: &Store,
+    geography: &Geography,
+    coding: Option<&FeedCoding>,
+    feed: &FeedSource,
+    limits: &FetchLimits,
+) {
+    match import_feed_coded(store, geography, coding, feed, limits) {
         Ok(report) => {
             tracing::info!(
                 feed = %report.source,

@@ -292,6 +292,20 @@ fn import_vacancies_from_a_jobposting_file() {
     assert_eq!(first["created"], 1, "{first}");
     assert_eq!(first["rejected"].as_array().unwrap().len(), 1, "{first}");
     assert_eq!(first["rejected"][0]["identifier"], "A-2");
+    // The title had no occupation: the coder set one (software developer, ISCO 2512).
+    let store = Store::open(&tmp.path().join("data/kohtaanto.db").display().to_string()).unwrap();
+    let v = store
+        .read(|c| indexer::store::vacancies::find_vacancy_by_source(c, "rekry", "A-1"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        v.draft.isco_code.as_deref(),
+        Some("2512"),
+        "{:?}",
+        v.draft.occupation_uri
+    );
+    assert!(v.draft.occupation_uri.is_some());
+    assert!(first["concepts_coded"].as_u64().unwrap() >= 1, "{first}");
     let again = import();
     assert_eq!(
         (again["created"].clone(), again["unchanged"].clone()),

@@ -1086,6 +1086,7 @@ pub fn scheduler_pulls_feeds_at_their_interval(db: &TestDb) {
     let handle = feeds::spawn_scheduler(
         db.store.clone(),
         Arc::new(geography().clone()),
+        None,
         feeds_list,
         limits(),
         stop.clone(),
