@@ -423,7 +423,7 @@ impl MatchEngine {
                 access,
                 request.now,
             );
-            let ids = self.ids_of(searcher, query.as_ref())?;
+            let ids = self.ids_of(searcher, query.query.as_ref())?;
             let mut top = TopK::new(request.limit);
             for chunk in ids.chunks(CHUNK) {
                 let chunk: Vec<ProfileId> = chunk.iter().map(|&id| ProfileId(id)).collect();
@@ -442,7 +442,7 @@ impl MatchEngine {
                     });
                 }
             }
-            let bound = outside_bound(&self.config, true);
+            let bound = outside_bound(&self.config, true, query.covers_past_occupations);
             let proven = top.threshold().is_some_and(|t| t > bound);
             let mut results = if proven || request.limit == 0 {
                 top.into_sorted()
@@ -545,7 +545,7 @@ impl MatchEngine {
                     });
                 }
             }
-            let bound = outside_bound(&self.config, false);
+            let bound = outside_bound(&self.config, false, false);
             let proven = top.threshold().is_some_and(|t| t > bound);
             let mut results = if proven || request.limit == 0 {
                 top.into_sorted()

@@ -109,9 +109,31 @@ fn vacancy_isco<'a>(taxonomy: &'a Taxonomy, vacancy: &'a Vacancy) -> Option<&'a 
         .or(d.isco_code.as_deref())
 }
 
+/// Past occupations are added to a candidates query when the required
+/// skills belong to at most this many occupations in all (beyond that the
+/// query would grow large; the bound then allows past-occupation credit).
+const MAX_PAST_OCCUPATIONS: usize = 400;
+
+/// A candidates query and what its relevance part covers.
+pub struct CandidatesQuery {
+    pub query: Box<dyn Query>,
+    /// Whether profiles that worked in an occupation having a required skill
+    /// are retrieved (so that outside the query no skill credit is possible).
+    pub covers_past_occupations: bool,
+}
+
+impl std::fmt::Debug for CandidatesQuery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CandidatesQuery")
+            .field("covers_past_occupations", &self.covers_past_occupations)
+            .finish()
+    }
+}
+
 /// Candidates for `vacancy`: access filter and hard requirements must
-/// match; relevance terms (skills, related skills, ISCO sub-major group of
-/// desired or past occupations, title terms) should.
+/// match; relevance terms (skills, related skills, occupations having a
+/// required skill in the work history, ISCO sub-major group of desired or
+/// past occupations, title terms) should.
 pub fn candidates_query(
     s: &IndexSchema,
     taxonomy: &Taxonomy,
@@ -119,7 +141,7 @@ pub fn candidates_query(
     vacancy_terms: &TextTerms,
     access: ProfileAccess,
     now: chrono::NaiveDateTime,
-) -> Box<dyn Query> {
+) -> CandidatesQuery {
     let d = &vacancy.draft;
     let mut must: Vec<(Occur, Box<dyn Query>)> = vec![
         (Occur::Must, term(s.kind, "profile")),
@@ -158,12 +180,25 @@ pub fn candidates_query(
     }
     let mut should: Vec<Box<dyn Query>> = Vec::new();
     let mut skills = BTreeSet::new();
+    let mut past = BTreeSet::new();
     for (skill, _) in required_skills(taxonomy, vacancy) {
         skills.insert(skill);
         skills.extend(taxonomy.related_skills(skill).iter().map(|(r, _)| *r));
+        past.extend(
+            taxonomy
+                .occupations_with_skill(skill)
+                .iter()
+                .map(|(o, _)| *o),
+        );
     }
     for skill in skills {
         should.push(term(s.skill, &taxonomy.skill(skill).uri));
+    }
+    let covers_past_occupations = past.len() <= MAX_PAST_OCCUPATIONS;
+    if covers_past_occupations {
+        for o in past {
+            should.push(term(s.experience_occupation, &taxonomy.occupation(o).uri));
+        }
     }
     if let Some(isco) = vacancy_isco(taxonomy, vacancy) {
         if isco.len() >= 2 {
@@ -180,7 +215,10 @@ pub fn candidates_query(
         should.push(Box::new(tantivy::query::EmptyQuery));
     }
     must.push((Occur::Must, any(should)));
-    Box::new(BooleanQuery::new(must))
+    CandidatesQuery {
+        query: Box::new(BooleanQuery::new(must)),
+        covers_past_occupations,
+    }
 }
 
 /// Vacancies for `profile`: access filter, open and not expired must match;
@@ -323,14 +361,22 @@ impl Query for HardTermsOutside {
 /// The highest total a pair can reach when the relevance part of the
 /// retrieval query does not match it (candidates direction when
 /// `for_candidates`, else vacancies direction).
-pub fn outside_bound(config: &ScoringConfig, for_candidates: bool) -> f64 {
+pub fn outside_bound(
+    config: &ScoringConfig,
+    for_candidates: bool,
+    covers_past_occupations: bool,
+) -> f64 {
     let w: &Weights = &config.weights;
     // Skills: only partial credit is possible (past occupations, and in the
     // vacancies direction related skills); occupation: at most the same ISCO
     // major group (0.1), so no experience (needs minor-group proximity) and
     // at most 0.1 desired-occupation fit in preferences; no shared title term.
     let skills = if for_candidates {
-        config.past_occupation_skill_credit
+        if covers_past_occupations {
+            0.0
+        } else {
+            config.past_occupation_skill_credit
+        }
     } else {
         config
             .related_skill_credit
