@@ -150,6 +150,18 @@ struct MatchArgs {
     json: bool,
 }
 
+impl MatchArgs {
+    fn request(&self) -> indexer::matching::MatchRequest {
+        indexer::matching::MatchRequest {
+            limit: self.limit,
+            scope: self.scope,
+            now: store::now(),
+            org_id: self.agency,
+            token_id: None,
+        }
+    }
+}
+
 #[derive(Subcommand)]
 enum MatchCommand {
     /// Ranked candidates for a stored vacancy.
@@ -750,7 +762,7 @@ fn match_command(
     config: &config::Config,
     what: MatchCommand,
 ) -> Result<(), CliError> {
-    use indexer::matching::{MatchEngine, MatchRequest};
+    use indexer::matching::MatchEngine;
     use matcher::retrieval::{ProfileAccess, VacancyAccess};
     let reference = ReferenceData::load(store)?;
     let index = indexer::index::SearchIndex::open_current(&IndexRoot::new(config.index_dir()))?;
@@ -766,13 +778,7 @@ fn match_command(
                 Some(_) => ProfileAccess::Consented,
                 None => ProfileAccess::AllActive,
             };
-            let request = MatchRequest {
-                limit: args.limit,
-                scope: args.scope,
-                now: store::now(),
-                org_id: args.agency,
-                token_id: None,
-            };
+            let request = args.request();
             let result =
                 engine.candidates(matcher::domain::VacancyId(vacancy_id), access, &request)?;
             (args, result, "profile")
@@ -782,13 +788,7 @@ fn match_command(
                 Some(org) => VacancyAccess::Agency(matcher::domain::OrgId(org)),
                 None => VacancyAccess::All,
             };
-            let request = MatchRequest {
-                limit: args.limit,
-                scope: args.scope,
-                now: store::now(),
-                org_id: args.agency,
-                token_id: None,
-            };
+            let request = args.request();
             let result =
                 engine.vacancies(matcher::domain::ProfileId(profile_id), access, &request)?;
             (args, result, "vacancy")

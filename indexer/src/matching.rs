@@ -11,7 +11,7 @@ use matcher::domain::{
     JobseekerProfile, ProfileId, ProfileStatus, Vacancy, VacancyId, VacancyStatus, Visibility,
 };
 use matcher::picture::{balance, Balance, Counts, CrossRegional};
-use matcher::ranking::{Analyzers, Ranked, TopK};
+use matcher::ranking::{score_candidates, score_vacancies, Analyzers, Ranked, TopK};
 use matcher::retrieval::{
     candidates_query, outside_bound, vacancies_query, ProfileAccess, VacancyAccess,
 };
@@ -427,28 +427,27 @@ impl MatchEngine {
             let mut top = TopK::new(request.limit);
             for chunk in ids.chunks(CHUNK) {
                 let chunk: Vec<ProfileId> = chunk.iter().map(|&id| ProfileId(id)).collect();
-                for p in self.store.read(|c| profiles::get_profiles(c, &chunk))? {
-                    if !profile_visible(&p, access, request.now)
-                        || scorer.eligibility(&vacancy, &p, request.scope).is_err()
-                    {
-                        continue;
-                    }
-                    let pt = analyzers.profile_terms(&self.reference.taxonomy, &p);
-                    let score = scorer.score(&vacancy, &p, &vacancy_terms, &pt);
-                    top.push(Ranked {
-                        id: p.id.0,
-                        score,
-                        cross_regional: None,
-                    });
-                }
+                let page = self.store.read(|c| profiles::get_profiles(c, &chunk))?;
+                let visible = page
+                    .iter()
+                    .filter(|p| profile_visible(p, access, request.now));
+                score_candidates(
+                    scorer,
+                    analyzers,
+                    &vacancy,
+                    &vacancy_terms,
+                    visible,
+                    request.scope,
+                    &mut top,
+                );
             }
             let bound = outside_bound(&self.config, true, query.covers_past_occupations);
             let proven = top.threshold().is_some_and(|t| t > bound);
-            let mut results = if proven || request.limit == 0 {
-                top.into_sorted()
-            } else {
-                self.candidates_exhaustive_with(scorer, analyzers, &vacancy, access, request)?
-            };
+            if !proven && request.limit > 0 {
+                // Score the rest too; the retrieved records are in `top` already.
+                self.scan_candidates(scorer, analyzers, &vacancy, access, request, &ids, &mut top)?;
+            }
+            let mut results = top.into_sorted();
             self.annotate_candidates(searcher, &vacancy, &mut results)?;
             Ok((results, ids.len(), proven))
         })?;
@@ -464,16 +463,20 @@ impl MatchEngine {
         Ok(result)
     }
 
-    fn candidates_exhaustive_with(
+    /// Score every visible profile not in `skip` (sorted) into `top`,
+    /// reading the store page by page.
+    #[allow(clippy::too_many_arguments)]
+    fn scan_candidates(
         &self,
         scorer: &Scorer<'_>,
         analyzers: &mut Analyzers,
         vacancy: &Vacancy,
         access: ProfileAccess,
         request: &MatchRequest,
-    ) -> Result<Vec<Ranked>, MatchError> {
+        skip: &[i64],
+        top: &mut TopK,
+    ) -> Result<(), MatchError> {
         let vacancy_terms = analyzers.vacancy_terms(&self.reference.taxonomy, vacancy);
-        let mut top = TopK::new(request.limit);
         let mut after = 0;
         loop {
             let page = self.store.read(|c| {
@@ -481,25 +484,22 @@ impl MatchEngine {
                 profiles::get_profiles(c, &ids)
             })?;
             let Some(last) = page.last().map(|p| p.id.0) else {
-                break;
+                return Ok(());
             };
             after = last;
-            for p in &page {
-                if !profile_visible(p, access, request.now)
-                    || scorer.eligibility(vacancy, p, request.scope).is_err()
-                {
-                    continue;
-                }
-                let pt = analyzers.profile_terms(&self.reference.taxonomy, p);
-                let score = scorer.score(vacancy, p, &vacancy_terms, &pt);
-                top.push(Ranked {
-                    id: p.id.0,
-                    score,
-                    cross_regional: None,
-                });
-            }
+            let rest = page.iter().filter(|p| {
+                skip.binary_search(&p.id.0).is_err() && profile_visible(p, access, request.now)
+            });
+            score_candidates(
+                scorer,
+                analyzers,
+                vacancy,
+                &vacancy_terms,
+                rest,
+                request.scope,
+                top,
+            );
         }
-        Ok(top.into_sorted())
     }
 
     /// Top vacancies for a stored profile among those `access` allows.
@@ -530,28 +530,27 @@ impl MatchEngine {
             let mut top = TopK::new(request.limit);
             for chunk in ids.chunks(CHUNK) {
                 let chunk: Vec<VacancyId> = chunk.iter().map(|&id| VacancyId(id)).collect();
-                for v in self.store.read(|c| vacancies::get_vacancies(c, &chunk))? {
-                    if !vacancy_visible(&v, access, request.now)
-                        || scorer.eligibility(&v, &profile, request.scope).is_err()
-                    {
-                        continue;
-                    }
-                    let vt = analyzers.vacancy_terms(&self.reference.taxonomy, &v);
-                    let score = scorer.score(&v, &profile, &vt, &profile_terms);
-                    top.push(Ranked {
-                        id: v.id.0,
-                        score,
-                        cross_regional: None,
-                    });
-                }
+                let page = self.store.read(|c| vacancies::get_vacancies(c, &chunk))?;
+                let visible = page
+                    .iter()
+                    .filter(|v| vacancy_visible(v, access, request.now));
+                score_vacancies(
+                    scorer,
+                    analyzers,
+                    &profile,
+                    &profile_terms,
+                    visible,
+                    request.scope,
+                    &mut top,
+                );
             }
             let bound = outside_bound(&self.config, false, false);
             let proven = top.threshold().is_some_and(|t| t > bound);
-            let mut results = if proven || request.limit == 0 {
-                top.into_sorted()
-            } else {
-                self.vacancies_exhaustive_with(scorer, analyzers, &profile, access, request)?
-            };
+            if !proven && request.limit > 0 {
+                // Score the rest too; the retrieved records are in `top` already.
+                self.scan_vacancies(scorer, analyzers, &profile, access, request, &ids, &mut top)?;
+            }
+            let mut results = top.into_sorted();
             self.annotate_vacancies(searcher, &profile, &mut results)?;
             Ok((results, ids.len(), proven))
         })?;
@@ -567,16 +566,19 @@ impl MatchEngine {
         Ok(result)
     }
 
-    fn vacancies_exhaustive_with(
+    /// Score every visible vacancy not in `skip` (sorted) into `top`.
+    #[allow(clippy::too_many_arguments)]
+    fn scan_vacancies(
         &self,
         scorer: &Scorer<'_>,
         analyzers: &mut Analyzers,
         profile: &JobseekerProfile,
         access: VacancyAccess,
         request: &MatchRequest,
-    ) -> Result<Vec<Ranked>, MatchError> {
+        skip: &[i64],
+        top: &mut TopK,
+    ) -> Result<(), MatchError> {
         let profile_terms = analyzers.profile_terms(&self.reference.taxonomy, profile);
-        let mut top = TopK::new(request.limit);
         let mut after = 0;
         loop {
             let page = self.store.read(|c| {
@@ -584,25 +586,22 @@ impl MatchEngine {
                 vacancies::get_vacancies(c, &ids)
             })?;
             let Some(last) = page.last().map(|v| v.id.0) else {
-                break;
+                return Ok(());
             };
             after = last;
-            for v in &page {
-                if !vacancy_visible(v, access, request.now)
-                    || scorer.eligibility(v, profile, request.scope).is_err()
-                {
-                    continue;
-                }
-                let vt = analyzers.vacancy_terms(&self.reference.taxonomy, v);
-                let score = scorer.score(v, profile, &vt, &profile_terms);
-                top.push(Ranked {
-                    id: v.id.0,
-                    score,
-                    cross_regional: None,
-                });
-            }
+            let rest = page.iter().filter(|v| {
+                skip.binary_search(&v.id.0).is_err() && vacancy_visible(v, access, request.now)
+            });
+            score_vacancies(
+                scorer,
+                analyzers,
+                profile,
+                &profile_terms,
+                rest,
+                request.scope,
+                top,
+            );
         }
-        Ok(top.into_sorted())
     }
 
     /// Exhaustive top-k candidates: every visible, eligible profile scored
@@ -621,7 +620,9 @@ impl MatchEngine {
                 id: vacancy_id.0,
             })?;
         self.with_scorer(|_, scorer, analyzers| {
-            self.candidates_exhaustive_with(scorer, analyzers, &vacancy, access, request)
+            let mut top = TopK::new(request.limit);
+            self.scan_candidates(scorer, analyzers, &vacancy, access, request, &[], &mut top)?;
+            Ok(top.into_sorted())
         })
     }
 
@@ -640,7 +641,9 @@ impl MatchEngine {
                 id: profile_id.0,
             })?;
         self.with_scorer(|_, scorer, analyzers| {
-            self.vacancies_exhaustive_with(scorer, analyzers, &profile, access, request)
+            let mut top = TopK::new(request.limit);
+            self.scan_vacancies(scorer, analyzers, &profile, access, request, &[], &mut top)?;
+            Ok(top.into_sorted())
         })
     }
 }

@@ -183,6 +183,52 @@ impl TopK {
     }
 }
 
+/// Score every eligible pair of `vacancy` with `profiles` into `top`.
+pub fn score_candidates<'p>(
+    scorer: &Scorer<'_>,
+    analyzers: &mut Analyzers,
+    vacancy: &Vacancy,
+    vacancy_terms: &TextTerms,
+    profiles: impl IntoIterator<Item = &'p JobseekerProfile>,
+    scope: Scope,
+    top: &mut TopK,
+) {
+    for profile in profiles {
+        if scorer.eligibility(vacancy, profile, scope).is_err() {
+            continue;
+        }
+        let profile_terms = analyzers.profile_terms(scorer.taxonomy, profile);
+        top.push(Ranked {
+            id: profile.id.0,
+            score: scorer.score(vacancy, profile, vacancy_terms, &profile_terms),
+            cross_regional: None,
+        });
+    }
+}
+
+/// Score every eligible pair of `profile` with `vacancies` into `top`.
+pub fn score_vacancies<'v>(
+    scorer: &Scorer<'_>,
+    analyzers: &mut Analyzers,
+    profile: &JobseekerProfile,
+    profile_terms: &TextTerms,
+    vacancies: impl IntoIterator<Item = &'v Vacancy>,
+    scope: Scope,
+    top: &mut TopK,
+) {
+    for vacancy in vacancies {
+        if scorer.eligibility(vacancy, profile, scope).is_err() {
+            continue;
+        }
+        let vacancy_terms = analyzers.vacancy_terms(scorer.taxonomy, vacancy);
+        top.push(Ranked {
+            id: vacancy.id.0,
+            score: scorer.score(vacancy, profile, &vacancy_terms, profile_terms),
+            cross_regional: None,
+        });
+    }
+}
+
 /// Exhaustive top-k candidates for a vacancy among `profiles` (the ones the
 /// caller may see): every eligible pair is scored exactly.
 pub fn rank_candidates<'p>(
@@ -195,18 +241,15 @@ pub fn rank_candidates<'p>(
 ) -> Vec<Ranked> {
     let vacancy_terms = analyzers.vacancy_terms(scorer.taxonomy, vacancy);
     let mut top = TopK::new(k);
-    for profile in profiles {
-        if scorer.eligibility(vacancy, profile, scope).is_err() {
-            continue;
-        }
-        let profile_terms = analyzers.profile_terms(scorer.taxonomy, profile);
-        let score = scorer.score(vacancy, profile, &vacancy_terms, &profile_terms);
-        top.push(Ranked {
-            id: profile.id.0,
-            score,
-            cross_regional: None,
-        });
-    }
+    score_candidates(
+        scorer,
+        analyzers,
+        vacancy,
+        &vacancy_terms,
+        profiles,
+        scope,
+        &mut top,
+    );
     top.into_sorted()
 }
 
@@ -221,18 +264,15 @@ pub fn rank_vacancies<'v>(
 ) -> Vec<Ranked> {
     let profile_terms = analyzers.profile_terms(scorer.taxonomy, profile);
     let mut top = TopK::new(k);
-    for vacancy in vacancies {
-        if scorer.eligibility(vacancy, profile, scope).is_err() {
-            continue;
-        }
-        let vacancy_terms = analyzers.vacancy_terms(scorer.taxonomy, vacancy);
-        let score = scorer.score(vacancy, profile, &vacancy_terms, &profile_terms);
-        top.push(Ranked {
-            id: vacancy.id.0,
-            score,
-            cross_regional: None,
-        });
-    }
+    score_vacancies(
+        scorer,
+        analyzers,
+        profile,
+        &profile_terms,
+        vacancies,
+        scope,
+        &mut top,
+    );
     top.into_sorted()
 }
 
