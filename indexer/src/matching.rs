@@ -5,27 +5,25 @@
 //! when it cannot). Every ranking is written to the match log.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::NaiveDateTime;
-use matcher::domain::{
-    JobseekerProfile, ProfileId, ProfileStatus, Vacancy, VacancyId, VacancyStatus, Visibility,
-};
+use matcher::domain::{JobseekerProfile, ProfileId, Vacancy, VacancyId, Visibility};
+use matcher::geography::Geography;
 use matcher::picture::{balance, Balance, Counts, CrossRegional};
-use matcher::ranking::{score_candidates, score_vacancies, Analyzers, Ranked, TopK};
+use matcher::ranking::{Analyzers, Ranked, TopK};
+use matcher::records::{ProfileRecord, VacancyRecord};
 use matcher::retrieval::{
     candidates_query, outside_bound, vacancies_query, ProfileAccess, VacancyAccess,
 };
 use matcher::scoring::{Scope, Scorer, ScoringConfig, TermStats};
 use serde::Serialize;
-use tantivy::collector::DocSetCollector;
-use tantivy::query::Query;
-use tantivy::{Searcher, Term};
+use tantivy::query::{EnableScoring, Query};
+use tantivy::{DocId, Searcher, Term};
 
-use crate::index::{IndexError, ReferenceData, SearchIndex};
+use crate::index::records::{RecordCache, SegmentRecords};
+use crate::index::{CommitPayload, IndexError, ReferenceData, SearchIndex};
 use crate::store::{match_log, profiles, vacancies, Store, StoreError};
-
-/// Records loaded from the store per round trip.
-const CHUNK: usize = 1_000;
 
 /// Why a match could not be made.
 #[derive(Debug, thiserror::Error)]
@@ -38,6 +36,8 @@ pub enum MatchError {
     Store(#[from] StoreError),
     #[error("index: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
+    #[error("the index was built with taxonomy {index:?} but the store has {store:?}: run `kohtaanto index rebuild`")]
+    StaleIndex { index: String, store: String },
 }
 
 impl MatchError {
@@ -47,6 +47,7 @@ impl MatchError {
             MatchError::Index(e) => e.code(),
             MatchError::Store(e) => e.code(),
             MatchError::Tantivy(_) => "index_error",
+            MatchError::StaleIndex { .. } => "index_stale",
         }
     }
 }
@@ -106,6 +107,8 @@ pub struct MatchEngine {
     reference: ReferenceData,
     index: SearchIndex,
     config: ScoringConfig,
+    records: RecordCache,
+    analyzers: Analyzers,
 }
 
 impl std::fmt::Debug for MatchEngine {
@@ -127,29 +130,25 @@ fn new_request_id() -> String {
     format!("m-{}", hex::encode(bytes))
 }
 
-fn profile_visible(p: &JobseekerProfile, access: ProfileAccess, now: NaiveDateTime) -> bool {
-    p.draft.status == ProfileStatus::Active
+fn profile_visible(p: &ProfileRecord, access: ProfileAccess, now: i64) -> bool {
+    p.active
         && match access {
             ProfileAccess::AllActive => true,
-            ProfileAccess::Consented => {
-                p.draft.consent_agencies && p.draft.consent_expires_at.is_none_or(|e| e > now)
-            }
+            ProfileAccess::Consented => p.consented_at(now),
         }
 }
 
-fn vacancy_visible(v: &Vacancy, access: VacancyAccess, now: NaiveDateTime) -> bool {
-    let d = &v.draft;
-    d.status == VacancyStatus::Open
-        && d.expires_at.is_none_or(|e| e > now)
+fn vacancy_visible(v: &VacancyRecord, access: VacancyAccess, now: i64) -> bool {
+    v.open_at(now)
         && match access {
             VacancyAccess::All => true,
             VacancyAccess::Agency(org) => {
-                d.visibility == Visibility::Public
-                    || d.owner_org == org
-                    || (d.visibility == Visibility::Shared && d.shared_with.contains(&org))
+                v.visibility == Visibility::Public
+                    || v.owner == org.0
+                    || (v.visibility == Visibility::Shared && v.shared_with.contains(&org.0))
             }
             VacancyAccess::Employer(org) => {
-                d.visibility == Visibility::Public || d.owner_org == org
+                v.visibility == Visibility::Public || v.owner == org.0
             }
         }
 }
@@ -202,27 +201,17 @@ impl Picture<'_> {
     /// occupation group and a region.
     fn view(
         &mut self,
-        reference: &ReferenceData,
-        vacancy: &Vacancy,
-        profile: &JobseekerProfile,
+        geography: &Geography,
+        vacancy: &VacancyRecord,
+        profile: &ProfileRecord,
     ) -> Option<CrossRegional> {
-        let taxonomy = &reference.taxonomy;
-        let geography = &reference.geography;
-        let d = &vacancy.draft;
-        let isco = d
-            .occupation_uri
-            .as_deref()
-            .and_then(|u| taxonomy.occupation_by_uri(u))
-            .map(|o| o.isco_code.as_str())
-            .or(d.isco_code.as_deref())?;
-        let group = isco.get(..3)?;
+        let group = vacancy.isco.as_deref()?.get(..3)?;
         let vacancy_region = geography
-            .region_of(d.municipality_code.as_deref()?)?
+            .region_of(vacancy.municipality.as_deref()?)?
             .code
             .clone();
         let jobseeker_region = profile
-            .draft
-            .home_municipality_code
+            .home
             .as_deref()
             .and_then(|c| geography.region_of(c))
             .map(|r| r.code.clone());
@@ -233,8 +222,7 @@ impl Picture<'_> {
             .map(|r| self.counts(Some(r), group));
         let here_balance = balance(here, national);
         let there_balance = there.map(|c| balance(c, national));
-        let abroad = profile.draft.home_municipality_code.is_none()
-            && profile.draft.abroad_country.is_some();
+        let abroad = profile.home.is_none() && profile.abroad.is_some();
         let flagged = here_balance == Balance::Shortage
             && (abroad
                 || (jobseeker_region.as_deref() != Some(vacancy_region.as_str())
@@ -253,72 +241,32 @@ impl Picture<'_> {
     }
 }
 
+/// Where a scored record lives: (segment ordinal, document).
+type Address = (usize, DocId);
+
+/// One query's view of the index: a searcher, the records of its segments
+/// and a scorer whose text statistics come from it.
+struct Snapshot {
+    searcher: Searcher,
+    segments: Vec<Arc<SegmentRecords>>,
+}
+
 impl MatchEngine {
-    fn picture<'a>(&'a self, searcher: &'a Searcher) -> Picture<'a> {
-        Picture {
-            searcher,
-            schema: &self.index.schema,
-            cache: HashMap::new(),
-        }
-    }
-
-    /// Fill in the cross-regional view of the candidates of `vacancy`.
-    fn annotate_candidates(
-        &self,
-        searcher: &Searcher,
-        vacancy: &Vacancy,
-        results: &mut [Ranked],
-    ) -> Result<(), MatchError> {
-        let ids: Vec<ProfileId> = results.iter().map(|r| ProfileId(r.id)).collect();
-        let people: HashMap<i64, JobseekerProfile> = self
-            .store
-            .read(|c| profiles::get_profiles(c, &ids))?
-            .into_iter()
-            .map(|p| (p.id.0, p))
-            .collect();
-        let mut picture = self.picture(searcher);
-        for r in results {
-            if let Some(p) = people.get(&r.id) {
-                r.cross_regional = picture.view(&self.reference, vacancy, p);
-            }
-        }
-        Ok(())
-    }
-
-    /// Fill in the cross-regional view of the vacancies for `profile`.
-    fn annotate_vacancies(
-        &self,
-        searcher: &Searcher,
-        profile: &JobseekerProfile,
-        results: &mut [Ranked],
-    ) -> Result<(), MatchError> {
-        let ids: Vec<VacancyId> = results.iter().map(|r| VacancyId(r.id)).collect();
-        let jobs: HashMap<i64, Vacancy> = self
-            .store
-            .read(|c| vacancies::get_vacancies(c, &ids))?
-            .into_iter()
-            .map(|v| (v.id.0, v))
-            .collect();
-        let mut picture = self.picture(searcher);
-        for r in results {
-            if let Some(v) = jobs.get(&r.id) {
-                r.cross_regional = picture.view(&self.reference, v, profile);
-            }
-        }
-        Ok(())
-    }
-
     pub fn new(
         store: Store,
         reference: ReferenceData,
         index: SearchIndex,
         config: ScoringConfig,
     ) -> MatchEngine {
+        let records = RecordCache::new(index.schema.record, reference.geography.clone());
+        let analyzers = Analyzers::new(&index.lexicon);
         MatchEngine {
             store,
             reference,
             index,
             config,
+            records,
+            analyzers,
         }
     }
 
@@ -326,53 +274,46 @@ impl MatchEngine {
         &self.config
     }
 
-    /// Run `f` with a fresh searcher, a scorer whose text statistics come
-    /// from it, and the index's analysers.
-    fn with_scorer<R>(
-        &self,
-        f: impl FnOnce(&Searcher, &Scorer<'_>, &mut Analyzers) -> Result<R, MatchError>,
-    ) -> Result<R, MatchError> {
+    /// A fresh searcher and its segments' records. Fails when the index was
+    /// built with another taxonomy (records name skills by index).
+    fn snapshot(&self) -> Result<Snapshot, MatchError> {
         self.index.reader.reload()?;
         let searcher = self.index.reader.searcher();
-        let terms = IndexTerms {
-            searcher: &searcher,
+        let payload = self.index.index.load_metas()?.payload;
+        let built_with = payload
+            .as_deref()
+            .and_then(|p| serde_json::from_str::<CommitPayload>(p).ok())
+            .map(|p| p.taxonomy);
+        let ours = self.reference.taxonomy.version();
+        if built_with.as_deref().is_some_and(|v| v != ours) {
+            return Err(MatchError::StaleIndex {
+                index: built_with.unwrap_or_default(),
+                store: ours.to_owned(),
+            });
+        }
+        let segments = self.records.for_searcher(&searcher)?;
+        Ok(Snapshot { searcher, segments })
+    }
+
+    fn scorer<'a>(&'a self, terms: &'a IndexTerms<'a>) -> Scorer<'a> {
+        Scorer {
+            taxonomy: &self.reference.taxonomy,
+            geography: &self.reference.geography,
+            config: &self.config,
+            terms,
+        }
+    }
+
+    fn terms<'a>(&self, searcher: &'a Searcher) -> IndexTerms<'a> {
+        IndexTerms {
+            searcher,
             fields: [
                 self.index.schema.title_fi,
                 self.index.schema.title_sv,
                 self.index.schema.title_en,
             ],
             docs: searcher.num_docs() as f64,
-        };
-        let scorer = Scorer {
-            taxonomy: &self.reference.taxonomy,
-            geography: &self.reference.geography,
-            config: &self.config,
-            terms: &terms,
-        };
-        let mut analyzers = Analyzers::new(&self.index.lexicon);
-        f(&searcher, &scorer, &mut analyzers)
-    }
-
-    fn ids_of(&self, searcher: &Searcher, query: &dyn Query) -> Result<Vec<i64>, MatchError> {
-        let docs = searcher.search(query, &DocSetCollector)?;
-        let mut columns = HashMap::new();
-        let mut ids = Vec::with_capacity(docs.len());
-        for address in docs {
-            let column = match columns.entry(address.segment_ord) {
-                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                std::collections::hash_map::Entry::Vacant(e) => e.insert(
-                    searcher
-                        .segment_reader(address.segment_ord)
-                        .fast_fields()
-                        .u64("id")?,
-                ),
-            };
-            if let Some(id) = column.first(address.doc_id) {
-                ids.push(id as i64);
-            }
         }
-        ids.sort_unstable();
-        Ok(ids)
     }
 
     fn log(&self, direction: &str, subject: i64, request: &MatchRequest, result: &MatchResult) {
@@ -399,6 +340,35 @@ impl MatchEngine {
         }
     }
 
+    fn vacancy(&self, id: VacancyId) -> Result<Vacancy, MatchError> {
+        self.store
+            .read(|c| vacancies::get_vacancy(c, id))?
+            .ok_or(MatchError::NotFound {
+                kind: "vacancy",
+                id: id.0,
+            })
+    }
+
+    fn profile(&self, id: ProfileId) -> Result<JobseekerProfile, MatchError> {
+        self.store
+            .read(|c| profiles::get_profile(c, id))?
+            .ok_or(MatchError::NotFound {
+                kind: "profile",
+                id: id.0,
+            })
+    }
+
+    fn result(&self, results: Vec<Ranked>, retrieved: usize, exhaustive: bool) -> MatchResult {
+        MatchResult {
+            request_id: new_request_id(),
+            results,
+            retrieved,
+            exhaustive,
+            config_hash: self.config.hash(),
+            taxonomy_version: self.reference.taxonomy.version().to_owned(),
+        }
+    }
+
     /// Top candidates for a stored vacancy among the profiles `access` allows.
     pub fn candidates(
         &self,
@@ -406,202 +376,11 @@ impl MatchEngine {
         access: ProfileAccess,
         request: &MatchRequest,
     ) -> Result<MatchResult, MatchError> {
-        let vacancy = self
-            .store
-            .read(|c| vacancies::get_vacancy(c, vacancy_id))?
-            .ok_or(MatchError::NotFound {
-                kind: "vacancy",
-                id: vacancy_id.0,
-            })?;
-        let (results, retrieved, proven) = self.with_scorer(|searcher, scorer, analyzers| {
-            let vacancy_terms = analyzers.vacancy_terms(&self.reference.taxonomy, &vacancy);
-            let query = candidates_query(
-                &self.index.schema,
-                &self.reference.taxonomy,
-                &vacancy,
-                &vacancy_terms,
-                access,
-                request.now,
-            );
-            let ids = self.ids_of(searcher, query.query.as_ref())?;
-            let mut top = TopK::new(request.limit);
-            for chunk in ids.chunks(CHUNK) {
-                let chunk: Vec<ProfileId> = chunk.iter().map(|&id| ProfileId(id)).collect();
-                let page = self.store.read(|c| profiles::get_profiles(c, &chunk))?;
-                let visible = page
-                    .iter()
-                    .filter(|p| profile_visible(p, access, request.now));
-                score_candidates(
-                    scorer,
-                    analyzers,
-                    &vacancy,
-                    &vacancy_terms,
-                    visible,
-                    request.scope,
-                    &mut top,
-                );
-            }
-            let bound = outside_bound(&self.config, true, query.covers_past_occupations);
-            let proven = top.threshold().is_some_and(|t| t > bound);
-            if !proven && request.limit > 0 {
-                // Score the rest too; the retrieved records are in `top` already.
-                self.scan_candidates(scorer, analyzers, &vacancy, access, request, &ids, &mut top)?;
-            }
-            let mut results = top.into_sorted();
-            self.annotate_candidates(searcher, &vacancy, &mut results)?;
-            Ok((results, ids.len(), proven))
-        })?;
-        let result = MatchResult {
-            request_id: new_request_id(),
-            results,
-            retrieved,
-            exhaustive: !proven && request.limit > 0,
-            config_hash: self.config.hash(),
-            taxonomy_version: self.reference.taxonomy.version().to_owned(),
-        };
+        let vacancy = self.vacancy(vacancy_id)?;
+        let (results, retrieved, exhaustive) = self.rank_candidates(&vacancy, access, request, true)?;
+        let result = self.result(results, retrieved, exhaustive);
         self.log("candidates", vacancy_id.0, request, &result);
         Ok(result)
-    }
-
-    /// Score every visible profile not in `skip` (sorted) into `top`,
-    /// reading the store page by page.
-    #[allow(clippy::too_many_arguments)]
-    fn scan_candidates(
-        &self,
-        scorer: &Scorer<'_>,
-        analyzers: &mut Analyzers,
-        vacancy: &Vacancy,
-        access: ProfileAccess,
-        request: &MatchRequest,
-        skip: &[i64],
-        top: &mut TopK,
-    ) -> Result<(), MatchError> {
-        let vacancy_terms = analyzers.vacancy_terms(&self.reference.taxonomy, vacancy);
-        let mut after = 0;
-        loop {
-            let page = self.store.read(|c| {
-                let ids = profiles::profile_ids_after(c, after, CHUNK as i64)?;
-                profiles::get_profiles(c, &ids)
-            })?;
-            let Some(last) = page.last().map(|p| p.id.0) else {
-                return Ok(());
-            };
-            after = last;
-            let rest = page.iter().filter(|p| {
-                skip.binary_search(&p.id.0).is_err() && profile_visible(p, access, request.now)
-            });
-            score_candidates(
-                scorer,
-                analyzers,
-                vacancy,
-                &vacancy_terms,
-                rest,
-                request.scope,
-                top,
-            );
-        }
-    }
-
-    /// Top vacancies for a stored profile among those `access` allows.
-    pub fn vacancies(
-        &self,
-        profile_id: ProfileId,
-        access: VacancyAccess,
-        request: &MatchRequest,
-    ) -> Result<MatchResult, MatchError> {
-        let profile = self
-            .store
-            .read(|c| profiles::get_profile(c, profile_id))?
-            .ok_or(MatchError::NotFound {
-                kind: "profile",
-                id: profile_id.0,
-            })?;
-        let (results, retrieved, proven) = self.with_scorer(|searcher, scorer, analyzers| {
-            let profile_terms = analyzers.profile_terms(&self.reference.taxonomy, &profile);
-            let query = vacancies_query(
-                &self.index.schema,
-                &self.reference.taxonomy,
-                &profile,
-                &profile_terms,
-                access,
-                request.now,
-            );
-            let ids = self.ids_of(searcher, query.as_ref())?;
-            let mut top = TopK::new(request.limit);
-            for chunk in ids.chunks(CHUNK) {
-                let chunk: Vec<VacancyId> = chunk.iter().map(|&id| VacancyId(id)).collect();
-                let page = self.store.read(|c| vacancies::get_vacancies(c, &chunk))?;
-                let visible = page
-                    .iter()
-                    .filter(|v| vacancy_visible(v, access, request.now));
-                score_vacancies(
-                    scorer,
-                    analyzers,
-                    &profile,
-                    &profile_terms,
-                    visible,
-                    request.scope,
-                    &mut top,
-                );
-            }
-            let bound = outside_bound(&self.config, false, false);
-            let proven = top.threshold().is_some_and(|t| t > bound);
-            if !proven && request.limit > 0 {
-                // Score the rest too; the retrieved records are in `top` already.
-                self.scan_vacancies(scorer, analyzers, &profile, access, request, &ids, &mut top)?;
-            }
-            let mut results = top.into_sorted();
-            self.annotate_vacancies(searcher, &profile, &mut results)?;
-            Ok((results, ids.len(), proven))
-        })?;
-        let result = MatchResult {
-            request_id: new_request_id(),
-            results,
-            retrieved,
-            exhaustive: !proven && request.limit > 0,
-            config_hash: self.config.hash(),
-            taxonomy_version: self.reference.taxonomy.version().to_owned(),
-        };
-        self.log("vacancies", profile_id.0, request, &result);
-        Ok(result)
-    }
-
-    /// Score every visible vacancy not in `skip` (sorted) into `top`.
-    #[allow(clippy::too_many_arguments)]
-    fn scan_vacancies(
-        &self,
-        scorer: &Scorer<'_>,
-        analyzers: &mut Analyzers,
-        profile: &JobseekerProfile,
-        access: VacancyAccess,
-        request: &MatchRequest,
-        skip: &[i64],
-        top: &mut TopK,
-    ) -> Result<(), MatchError> {
-        let profile_terms = analyzers.profile_terms(&self.reference.taxonomy, profile);
-        let mut after = 0;
-        loop {
-            let page = self.store.read(|c| {
-                let ids = vacancies::vacancy_ids_after(c, after, CHUNK as i64)?;
-                vacancies::get_vacancies(c, &ids)
-            })?;
-            let Some(last) = page.last().map(|v| v.id.0) else {
-                return Ok(());
-            };
-            after = last;
-            let rest = page.iter().filter(|v| {
-                skip.binary_search(&v.id.0).is_err() && vacancy_visible(v, access, request.now)
-            });
-            score_vacancies(
-                scorer,
-                analyzers,
-                profile,
-                &profile_terms,
-                rest,
-                request.scope,
-                top,
-            );
-        }
     }
 
     /// Exhaustive top-k candidates: every visible, eligible profile scored
@@ -612,18 +391,22 @@ impl MatchEngine {
         access: ProfileAccess,
         request: &MatchRequest,
     ) -> Result<Vec<Ranked>, MatchError> {
-        let vacancy = self
-            .store
-            .read(|c| vacancies::get_vacancy(c, vacancy_id))?
-            .ok_or(MatchError::NotFound {
-                kind: "vacancy",
-                id: vacancy_id.0,
-            })?;
-        self.with_scorer(|_, scorer, analyzers| {
-            let mut top = TopK::new(request.limit);
-            self.scan_candidates(scorer, analyzers, &vacancy, access, request, &[], &mut top)?;
-            Ok(top.into_sorted())
-        })
+        let vacancy = self.vacancy(vacancy_id)?;
+        Ok(self.rank_candidates(&vacancy, access, request, false)?.0)
+    }
+
+    /// Top vacancies for a stored profile among those `access` allows.
+    pub fn vacancies(
+        &self,
+        profile_id: ProfileId,
+        access: VacancyAccess,
+        request: &MatchRequest,
+    ) -> Result<MatchResult, MatchError> {
+        let profile = self.profile(profile_id)?;
+        let (results, retrieved, exhaustive) = self.rank_vacancies(&profile, access, request, true)?;
+        let result = self.result(results, retrieved, exhaustive);
+        self.log("vacancies", profile_id.0, request, &result);
+        Ok(result)
     }
 
     /// Exhaustive top-k vacancies for a profile.
@@ -633,17 +416,193 @@ impl MatchEngine {
         access: VacancyAccess,
         request: &MatchRequest,
     ) -> Result<Vec<Ranked>, MatchError> {
-        let profile = self
-            .store
-            .read(|c| profiles::get_profile(c, profile_id))?
-            .ok_or(MatchError::NotFound {
-                kind: "profile",
-                id: profile_id.0,
-            })?;
-        self.with_scorer(|_, scorer, analyzers| {
-            let mut top = TopK::new(request.limit);
-            self.scan_vacancies(scorer, analyzers, &profile, access, request, &[], &mut top)?;
-            Ok(top.into_sorted())
-        })
+        let profile = self.profile(profile_id)?;
+        Ok(self.rank_vacancies(&profile, access, request, false)?.0)
+    }
+
+    /// The top k candidates: (results, records retrieved, whether every
+    /// eligible record was scored). With `retrieve`, the index query comes
+    /// first and the scan only when the bound cannot prove its answer.
+    fn rank_candidates(
+        &self,
+        vacancy: &Vacancy,
+        access: ProfileAccess,
+        request: &MatchRequest,
+        retrieve: bool,
+    ) -> Result<(Vec<Ranked>, usize, bool), MatchError> {
+        let snapshot = self.snapshot()?;
+        let terms = self.terms(&snapshot.searcher);
+        let scorer = self.scorer(&terms);
+        let (taxonomy, geography) = (&self.reference.taxonomy, &self.reference.geography);
+        let mut analyzers = self.analyzers.clone();
+        let vacancy_terms = analyzers.vacancy_terms(taxonomy, vacancy);
+        let record = VacancyRecord::new(vacancy, taxonomy, geography, &vacancy_terms);
+        let mut scoring = scorer.candidates_for(&record);
+        let now = request.now.and_utc().timestamp();
+        let mut top: TopK<Address> = TopK::new(request.limit);
+        let mut retrieved = 0;
+        let mut proven = false;
+        if retrieve {
+            let query = candidates_query(
+                &self.index.schema,
+                taxonomy,
+                vacancy,
+                &vacancy_terms,
+                access,
+                request.now,
+            );
+            let weight = query
+                .query
+                .weight(EnableScoring::disabled_from_searcher(&snapshot.searcher))?;
+            for (ord, segment) in snapshot.searcher.segment_readers().iter().enumerate() {
+                let records = &snapshot.segments[ord];
+                let alive = segment.alive_bitset();
+                weight.for_each_no_score(segment, &mut |docs| {
+                    for &doc in docs {
+                        if alive.is_some_and(|a| !a.is_alive(doc)) {
+                            continue;
+                        }
+                        let Some(p) = records.profile(doc) else {
+                            continue;
+                        };
+                        if !profile_visible(p, access, now) {
+                            continue;
+                        }
+                        retrieved += 1;
+                        if let Some(total) = scoring.total(p, request.scope) {
+                            top.push(total, p.id, (ord, doc));
+                        }
+                    }
+                })?;
+            }
+            let bound = outside_bound(&self.config, true, query.covers_past_occupations);
+            proven = top.threshold().is_some_and(|t| t > bound);
+        }
+        let exhaustive = !proven && request.limit > 0;
+        if exhaustive {
+            // Score every visible record; those retrieved are in `top`
+            // already, and `TopK` keeps a record once.
+            for (ord, segment) in snapshot.searcher.segment_readers().iter().enumerate() {
+                let alive = segment.alive_bitset();
+                for (doc, p) in snapshot.segments[ord].profiles() {
+                    if alive.is_some_and(|a| !a.is_alive(*doc)) || !profile_visible(p, access, now)
+                    {
+                        continue;
+                    }
+                    if let Some(total) = scoring.total(p, request.scope) {
+                        top.push(total, p.id, (ord, *doc));
+                    }
+                }
+            }
+        }
+        let mut picture = Picture {
+            searcher: &snapshot.searcher,
+            schema: &self.index.schema,
+            cache: HashMap::new(),
+        };
+        let results = top
+            .into_sorted()
+            .into_iter()
+            .filter_map(|e| {
+                let p = snapshot.segments[e.item.0].profile(e.item.1)?;
+                Some(Ranked {
+                    id: e.id,
+                    score: scoring.explain_any(p),
+                    cross_regional: picture.view(geography, &record, p),
+                })
+            })
+            .collect();
+        Ok((results, retrieved, exhaustive))
+    }
+
+    /// The top k vacancies for a jobseeker; see [`Self::rank_candidates`].
+    fn rank_vacancies(
+        &self,
+        profile: &JobseekerProfile,
+        access: VacancyAccess,
+        request: &MatchRequest,
+        retrieve: bool,
+    ) -> Result<(Vec<Ranked>, usize, bool), MatchError> {
+        let snapshot = self.snapshot()?;
+        let terms = self.terms(&snapshot.searcher);
+        let scorer = self.scorer(&terms);
+        let (taxonomy, geography) = (&self.reference.taxonomy, &self.reference.geography);
+        let mut analyzers = self.analyzers.clone();
+        let profile_terms = analyzers.profile_terms(taxonomy, profile);
+        let record = ProfileRecord::new(profile, taxonomy, geography, &profile_terms);
+        let mut scoring = scorer.vacancies_for(&record);
+        let now = request.now.and_utc().timestamp();
+        let mut top: TopK<Address> = TopK::new(request.limit);
+        let mut retrieved = 0;
+        let mut proven = false;
+        if retrieve {
+            let query = vacancies_query(
+                &self.index.schema,
+                taxonomy,
+                profile,
+                &profile_terms,
+                access,
+                request.now,
+            );
+            let weight = query
+                .query
+                .weight(EnableScoring::disabled_from_searcher(&snapshot.searcher))?;
+            for (ord, segment) in snapshot.searcher.segment_readers().iter().enumerate() {
+                let records = &snapshot.segments[ord];
+                let alive = segment.alive_bitset();
+                weight.for_each_no_score(segment, &mut |docs| {
+                    for &doc in docs {
+                        if alive.is_some_and(|a| !a.is_alive(doc)) {
+                            continue;
+                        }
+                        let Some(v) = records.vacancy(doc) else {
+                            continue;
+                        };
+                        if !vacancy_visible(v, access, now) {
+                            continue;
+                        }
+                        retrieved += 1;
+                        if let Some(total) = scoring.total(v, request.scope) {
+                            top.push(total, v.id, (ord, doc));
+                        }
+                    }
+                })?;
+            }
+            let bound = outside_bound(&self.config, false, query.covers_past_occupations);
+            proven = top.threshold().is_some_and(|t| t > bound);
+        }
+        let exhaustive = !proven && request.limit > 0;
+        if exhaustive {
+            for (ord, segment) in snapshot.searcher.segment_readers().iter().enumerate() {
+                let alive = segment.alive_bitset();
+                for (doc, v) in snapshot.segments[ord].vacancies() {
+                    if alive.is_some_and(|a| !a.is_alive(*doc)) || !vacancy_visible(v, access, now)
+                    {
+                        continue;
+                    }
+                    if let Some(total) = scoring.total(v, request.scope) {
+                        top.push(total, v.id, (ord, *doc));
+                    }
+                }
+            }
+        }
+        let mut picture = Picture {
+            searcher: &snapshot.searcher,
+            schema: &self.index.schema,
+            cache: HashMap::new(),
+        };
+        let results = top
+            .into_sorted()
+            .into_iter()
+            .filter_map(|e| {
+                let v = snapshot.segments[e.item.0].vacancy(e.item.1)?;
+                Some(Ranked {
+                    id: e.id,
+                    score: scoring.explain(v, request.scope).ok()?,
+                    cross_regional: picture.view(geography, v, &record),
+                })
+            })
+            .collect();
+        Ok((results, retrieved, exhaustive))
     }
 }

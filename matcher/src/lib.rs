@@ -8,6 +8,7 @@ pub mod industry;
 pub mod normalize;
 pub mod picture;
 pub mod ranking;
+pub mod records;
 pub mod retrieval;
 pub mod scoring;
 pub mod taxonomy;

@@ -9,6 +9,7 @@ use tantivy::tokenizer::TextAnalyzer;
 
 use crate::domain::{JobseekerProfile, Vacancy};
 use crate::index::analysis::{analyzer, terms, CompoundLexicon};
+use crate::records::{ProfileRecord, VacancyRecord};
 use crate::scoring::{PairScore, Scope, Scorer, TextTerms};
 use crate::taxonomy::{Lang, Taxonomy};
 
@@ -113,200 +114,169 @@ pub struct Ranked {
     pub cross_regional: Option<crate::picture::CrossRegional>,
 }
 
-/// Orders by total descending, then id ascending.
-fn better(a: &Ranked, b: &Ranked) -> Ordering {
-    b.score
-        .total
-        .total_cmp(&a.score.total)
-        .then_with(|| a.id.cmp(&b.id))
+/// A scored entry of a [`TopK`]: total, record id and what the caller
+/// needs to explain it later.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scored<T> {
+    pub total: f64,
+    pub id: i64,
+    pub item: T,
 }
 
-struct HeapItem(Ranked);
+/// Orders by total descending, then id ascending.
+fn better<T>(a: &Scored<T>, b: &Scored<T>) -> Ordering {
+    b.total.total_cmp(&a.total).then_with(|| a.id.cmp(&b.id))
+}
 
-impl PartialEq for HeapItem {
+struct HeapItem<T>(Scored<T>);
+
+impl<T> PartialEq for HeapItem<T> {
     fn eq(&self, other: &Self) -> bool {
         better(&self.0, &other.0) == Ordering::Equal
     }
 }
-impl Eq for HeapItem {}
-impl PartialOrd for HeapItem {
+impl<T> Eq for HeapItem<T> {}
+impl<T> PartialOrd for HeapItem<T> {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
     }
 }
-impl Ord for HeapItem {
+impl<T> Ord for HeapItem<T> {
     /// The worst result is the greatest, so the heap's top is the one to drop.
     fn cmp(&self, other: &Self) -> Ordering {
         better(&self.0, &other.0)
     }
 }
 
-/// Keeps the best `k` results seen, in memory proportional to `k`.
-#[derive(Default)]
-pub struct TopK {
+/// Keeps the best `k` results seen, in memory proportional to `k`. A
+/// record pushed twice is kept once, so a second pass over records already
+/// scored is harmless.
+pub struct TopK<T> {
     k: usize,
-    heap: BinaryHeap<HeapItem>,
+    heap: BinaryHeap<HeapItem<T>>,
 }
 
-impl TopK {
-    pub fn new(k: usize) -> TopK {
+impl<T> TopK<T> {
+    pub fn new(k: usize) -> TopK<T> {
         TopK {
             k,
             heap: BinaryHeap::with_capacity(k + 1),
         }
     }
 
-    /// The score a new result must beat (or tie with a smaller id) to enter.
+    /// The score a new result must beat (or tie with a smaller id) to
+    /// enter, once `k` results are held.
     pub fn threshold(&self) -> Option<f64> {
-        (self.heap.len() >= self.k).then(|| self.heap.peek().map_or(0.0, |w| w.0.score.total))
+        (self.heap.len() >= self.k).then(|| self.heap.peek().map_or(0.0, |w| w.0.total))
     }
 
-    pub fn push(&mut self, item: Ranked) {
+    pub fn len(&self) -> usize {
+        self.heap.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.heap.is_empty()
+    }
+
+    pub fn push(&mut self, total: f64, id: i64, item: T) {
         if self.k == 0 {
             return;
         }
-        if self.heap.len() < self.k {
-            self.heap.push(HeapItem(item));
-        } else if let Some(worst) = self.heap.peek() {
-            if better(&item, &worst.0) == Ordering::Less {
-                self.heap.pop();
-                self.heap.push(HeapItem(item));
+        let entry = Scored { total, id, item };
+        if self.heap.len() >= self.k {
+            match self.heap.peek() {
+                Some(worst) if better(&entry, &worst.0) == Ordering::Less => {}
+                _ => return,
             }
         }
+        if self.heap.iter().any(|h| h.0.id == id) {
+            return;
+        }
+        if self.heap.len() >= self.k {
+            self.heap.pop();
+        }
+        self.heap.push(HeapItem(entry));
     }
 
     /// Best first.
-    pub fn into_sorted(self) -> Vec<Ranked> {
-        let mut out: Vec<Ranked> = self.heap.into_iter().map(|h| h.0).collect();
+    pub fn into_sorted(self) -> Vec<Scored<T>> {
+        let mut out: Vec<Scored<T>> = self.heap.into_iter().map(|h| h.0).collect();
         out.sort_by(better);
         out
     }
 }
 
-/// Score every eligible pair of `vacancy` with `profiles` into `top`.
-pub fn score_candidates<'p>(
-    scorer: &Scorer<'_>,
-    analyzers: &mut Analyzers,
-    vacancy: &Vacancy,
-    vacancy_terms: &TextTerms,
-    profiles: impl IntoIterator<Item = &'p JobseekerProfile>,
-    scope: Scope,
-    top: &mut TopK,
-) {
-    for profile in profiles {
-        if scorer.eligibility(vacancy, profile, scope).is_err() {
-            continue;
-        }
-        let profile_terms = analyzers.profile_terms(scorer.taxonomy, profile);
-        top.push(Ranked {
-            id: profile.id.0,
-            score: scorer.score(vacancy, profile, vacancy_terms, &profile_terms),
-            cross_regional: None,
-        });
-    }
-}
-
-/// Score every eligible pair of `profile` with `vacancies` into `top`.
-pub fn score_vacancies<'v>(
-    scorer: &Scorer<'_>,
-    analyzers: &mut Analyzers,
-    profile: &JobseekerProfile,
-    profile_terms: &TextTerms,
-    vacancies: impl IntoIterator<Item = &'v Vacancy>,
-    scope: Scope,
-    top: &mut TopK,
-) {
-    for vacancy in vacancies {
-        if scorer.eligibility(vacancy, profile, scope).is_err() {
-            continue;
-        }
-        let vacancy_terms = analyzers.vacancy_terms(scorer.taxonomy, vacancy);
-        top.push(Ranked {
-            id: vacancy.id.0,
-            score: scorer.score(vacancy, profile, &vacancy_terms, profile_terms),
-            cross_regional: None,
-        });
-    }
-}
-
 /// Exhaustive top-k candidates for a vacancy among `profiles` (the ones the
 /// caller may see): every eligible pair is scored exactly.
-pub fn rank_candidates<'p>(
+pub fn rank_candidates(
     scorer: &Scorer<'_>,
     analyzers: &mut Analyzers,
     vacancy: &Vacancy,
-    profiles: impl IntoIterator<Item = &'p JobseekerProfile>,
+    profiles: &[JobseekerProfile],
     scope: Scope,
     k: usize,
 ) -> Vec<Ranked> {
-    let vacancy_terms = analyzers.vacancy_terms(scorer.taxonomy, vacancy);
+    let (tax, geo) = (scorer.taxonomy, scorer.geography);
+    let vacancy_terms = analyzers.vacancy_terms(tax, vacancy);
+    let v = VacancyRecord::new(vacancy, tax, geo, &vacancy_terms);
+    let records: Vec<ProfileRecord> = profiles
+        .iter()
+        .map(|p| ProfileRecord::new(p, tax, geo, &analyzers.profile_terms(tax, p)))
+        .collect();
+    let mut scoring = scorer.candidates_for(&v);
     let mut top = TopK::new(k);
-    score_candidates(
-        scorer,
-        analyzers,
-        vacancy,
-        &vacancy_terms,
-        profiles,
-        scope,
-        &mut top,
-    );
+    for (i, p) in records.iter().enumerate() {
+        if let Some(total) = scoring.total(p, scope) {
+            top.push(total, p.id, i);
+        }
+    }
     top.into_sorted()
+        .into_iter()
+        .map(|e| Ranked {
+            id: e.id,
+            score: scoring.explain_any(&records[e.item]),
+            cross_regional: None,
+        })
+        .collect()
 }
 
 /// Exhaustive top-k vacancies for a jobseeker among `vacancies`.
-pub fn rank_vacancies<'v>(
+pub fn rank_vacancies(
     scorer: &Scorer<'_>,
     analyzers: &mut Analyzers,
     profile: &JobseekerProfile,
-    vacancies: impl IntoIterator<Item = &'v Vacancy>,
+    vacancies: &[Vacancy],
     scope: Scope,
     k: usize,
 ) -> Vec<Ranked> {
-    let profile_terms = analyzers.profile_terms(scorer.taxonomy, profile);
+    let (tax, geo) = (scorer.taxonomy, scorer.geography);
+    let p = ProfileRecord::new(profile, tax, geo, &analyzers.profile_terms(tax, profile));
+    let records: Vec<VacancyRecord> = vacancies
+        .iter()
+        .map(|v| VacancyRecord::new(v, tax, geo, &analyzers.vacancy_terms(tax, v)))
+        .collect();
+    let mut scoring = scorer.vacancies_for(&p);
     let mut top = TopK::new(k);
-    score_vacancies(
-        scorer,
-        analyzers,
-        profile,
-        &profile_terms,
-        vacancies,
-        scope,
-        &mut top,
-    );
+    for (i, v) in records.iter().enumerate() {
+        if let Some(total) = scoring.total(v, scope) {
+            top.push(total, v.id, i);
+        }
+    }
     top.into_sorted()
+        .into_iter()
+        .filter_map(|e| {
+            Some(Ranked {
+                id: e.id,
+                score: scoring.explain(&records[e.item], scope).ok()?,
+                cross_regional: None,
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scoring::{Feature, FeatureScore, Mobility};
-
-    fn ranked(id: i64, total: f64) -> Ranked {
-        Ranked {
-            id,
-            cross_regional: None,
-            score: PairScore {
-                total,
-                features: vec![FeatureScore {
-                    feature: Feature::Skills,
-                    value: total,
-                    weight: 1.0,
-                    contribution: total,
-                    reason: String::new(),
-                }],
-                matched_skills: Vec::new(),
-                partial_skills: Vec::new(),
-                missing_essential_skills: Vec::new(),
-                mobility: Mobility {
-                    distance_km: None,
-                    within_commute: false,
-                    willing_to_relocate: false,
-                    remote: false,
-                    reason: String::new(),
-                },
-            },
-        }
-    }
 
     #[test]
     fn top_k_equals_sorting_everything_with_ties_by_id() {
@@ -317,18 +287,22 @@ mod tests {
                 .wrapping_mul(6364136223846793005)
                 .wrapping_add(1442695040888963407);
             // Few distinct scores, so ties are common.
-            all.push(ranked(id, ((x >> 33) % 17) as f64 / 16.0));
+            all.push((id, ((x >> 33) % 17) as f64 / 16.0));
         }
         for k in [0, 1, 7, 50, 499, 500, 600] {
             let mut top = TopK::new(k);
-            for r in all.iter().rev() {
-                top.push(r.clone());
+            for (id, total) in all.iter().rev() {
+                top.push(*total, *id, ());
+            }
+            // A second pass over the same records changes nothing.
+            for (id, total) in &all {
+                top.push(*total, *id, ());
             }
             let mut sorted = all.clone();
-            sorted.sort_by(better);
+            sorted.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
             sorted.truncate(k);
-            let ids: Vec<i64> = top.into_sorted().iter().map(|r| r.id).collect();
-            let expected: Vec<i64> = sorted.iter().map(|r| r.id).collect();
+            let ids: Vec<i64> = top.into_sorted().iter().map(|e| e.id).collect();
+            let expected: Vec<i64> = sorted.iter().map(|e| e.0).collect();
             assert_eq!(ids, expected, "k = {k}");
         }
     }

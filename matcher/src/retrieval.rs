@@ -114,6 +114,11 @@ fn vacancy_isco<'a>(taxonomy: &'a Taxonomy, vacancy: &'a Vacancy) -> Option<&'a 
 /// query would grow large; the bound then allows past-occupation credit).
 const MAX_PAST_OCCUPATIONS: usize = 400;
 
+/// A vacancies query names at most this many skills; beyond that (a
+/// profile listing hundreds of skills) only the profile's own skills are
+/// asked for and the bound allows partial skill credit.
+const MAX_SKILL_TERMS: usize = 4_000;
+
 /// A candidates query and what its relevance part covers.
 pub struct CandidatesQuery {
     pub query: Box<dyn Query>,
@@ -231,7 +236,7 @@ pub fn vacancies_query(
     profile_terms: &TextTerms,
     access: VacancyAccess,
     now: chrono::NaiveDateTime,
-) -> Box<dyn Query> {
+) -> VacanciesQuery {
     let p = &profile.draft;
     let mut must: Vec<(Occur, Box<dyn Query>)> = vec![
         (Occur::Must, term(s.kind, "vacancy")),
@@ -279,8 +284,28 @@ pub fn vacancies_query(
         Box::new(HardTermsOutside::query(s.certificate_hard, &certificates)),
     ));
     let mut should: Vec<Box<dyn Query>> = Vec::new();
-    let has: BTreeSet<&str> = p.skills.iter().filter_map(|s| s.uri.as_deref()).collect();
-    for uri in &has {
+    // The profile's skills, the skills ESCO relates to them (a vacancy
+    // requiring one gives related-skill credit) and the skills of the
+    // occupations in its work history (past-occupation credit).
+    let has: BTreeSet<SkillIdx> = taxonomy
+        .resolve_skills(p.skills.iter().filter_map(|s| s.uri.as_deref()))
+        .into_iter()
+        .collect();
+    let mut skills = has.clone();
+    for h in &has {
+        skills.extend(taxonomy.related_from(*h).iter().copied());
+    }
+    for o in p
+        .work_history
+        .iter()
+        .filter_map(|w| taxonomy.occupation_idx(w.occupation_uri.as_deref()?))
+    {
+        skills.extend(taxonomy.skills_of(o).iter().map(|(s, _)| *s));
+    }
+    let covers_partial_credit = skills.len() <= MAX_SKILL_TERMS;
+    let skills = if covers_partial_credit { skills } else { has };
+    for skill in skills {
+        let uri = &taxonomy.skill(skill).uri;
         should.push(term(s.skill_essential, uri));
         should.push(term(s.skill_nice, uri));
     }
@@ -308,7 +333,27 @@ pub fn vacancies_query(
         should.push(Box::new(tantivy::query::EmptyQuery));
     }
     must.push((Occur::Must, any(should)));
-    Box::new(BooleanQuery::new(must))
+    VacanciesQuery {
+        query: Box::new(BooleanQuery::new(must)),
+        covers_past_occupations: covers_partial_credit,
+    }
+}
+
+/// A vacancies query and what its relevance part covers.
+pub struct VacanciesQuery {
+    pub query: Box<dyn Query>,
+    /// Whether vacancies requiring a skill related to the profile's, or one
+    /// of its past occupations' skills, are retrieved (so that outside the
+    /// query no skill credit is possible).
+    pub covers_past_occupations: bool,
+}
+
+impl std::fmt::Debug for VacanciesQuery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VacanciesQuery")
+            .field("covers_past_occupations", &self.covers_past_occupations)
+            .finish()
+    }
 }
 
 /// Documents with a term in `field` that is not in `allowed`: built as the
@@ -367,16 +412,16 @@ pub fn outside_bound(
     covers_past_occupations: bool,
 ) -> f64 {
     let w: &Weights = &config.weights;
-    // Skills: only partial credit is possible (past occupations, and in the
-    // vacancies direction related skills); occupation: at most the same ISCO
+    // Skills: nothing when the query covers partial credit, else only
+    // partial credit (past occupations, and in the vacancies direction
+    // related skills); occupation: at most the same ISCO
     // major group (0.1), so no experience (needs minor-group proximity) and
     // at most 0.1 desired-occupation fit in preferences; no shared title term.
-    let skills = if for_candidates {
-        if covers_past_occupations {
-            0.0
-        } else {
-            config.past_occupation_skill_credit
-        }
+    let skills = if covers_past_occupations {
+        0.0
+    } else if for_candidates {
+        // Related skills are always retrieved in this direction.
+        config.past_occupation_skill_credit
     } else {
         config
             .related_skill_credit

@@ -11,17 +11,18 @@
 //! The functions here are pure and deterministic: the same pair, taxonomy,
 //! geography, term statistics and configuration give the same score.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::domain::{
-    JobseekerProfile, LanguageSkill, Relocation, RemoteMode, RemotePreference, Vacancy, WorkTime,
+    JobseekerProfile, LanguageLevel, Relocation, RemoteMode, RemotePreference, Vacancy, WorkTime,
     WorkTimePreference,
 };
-use crate::geography::Geography;
-use crate::taxonomy::{SkillIdx, Taxonomy};
+use crate::geography::{haversine_km, Geography};
+use crate::records::{ProfileRecord, VacancyRecord, NO_REGION};
+use crate::taxonomy::{OccupationIdx, SkillIdx, Taxonomy};
 
 /// Feature weights. Only their ratios matter.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -267,25 +268,24 @@ impl TextTerms {
     }
 }
 
-/// Ordinal distance between language levels, for partial credit.
-fn level_rank(level: crate::domain::LanguageLevel) -> i32 {
-    crate::domain::LanguageLevel::ALL
-        .iter()
-        .position(|l| *l == level)
-        .map_or(0, |p| p as i32)
-}
+/// Credit levels of a required skill, best first: the candidate has it, has
+/// a skill ESCO relates to it, or worked in an occupation that has it.
+const HAS: u8 = 3;
+const RELATED: u8 = 2;
+const PAST: u8 = 1;
 
-fn language_fit(required: &LanguageSkill, has: &[LanguageSkill]) -> f64 {
-    let lang = required.language.to_ascii_lowercase();
+/// Language fit: 1 at or above the required level, 0.34 less per CEFR step
+/// below, 0 without the language.
+fn language_fit(language: u64, level: u8, has: &[(u64, u8)]) -> f64 {
     let best = has
         .iter()
-        .filter(|s| s.language.eq_ignore_ascii_case(&lang))
-        .map(|s| level_rank(s.level))
+        .filter(|(l, _)| *l == language)
+        .map(|(_, rank)| *rank)
         .max();
     match best {
         None => 0.0,
         Some(rank) => {
-            let gap = level_rank(required.level) - rank;
+            let gap = i32::from(level) - i32::from(rank);
             if gap <= 0 {
                 1.0
             } else {
@@ -293,13 +293,6 @@ fn language_fit(required: &LanguageSkill, has: &[LanguageSkill]) -> f64 {
             }
         }
     }
-}
-
-fn normalise(text: &str) -> String {
-    text.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
 }
 
 /// ISCO proximity of two unit-group codes: 1 same unit, then minor,
@@ -315,30 +308,232 @@ fn isco_proximity(a: &str, b: &str) -> f64 {
     }
 }
 
-impl Scorer<'_> {
-    fn isco_of<'b>(&'b self, uri: &str) -> Option<&'b str> {
-        self.taxonomy
-            .occupation_by_uri(uri)
-            .map(|o| o.isco_code.as_str())
+/// Occupation proximity of a vacancy (occupation, ISCO code) to one of the
+/// candidate's occupations.
+fn proximity(taxonomy: &Taxonomy, vacancy: &VacancyRecord, occupation: u32) -> f64 {
+    if vacancy.occupation == Some(occupation) {
+        return 1.0;
     }
+    match &vacancy.isco {
+        Some(theirs) => isco_proximity(
+            theirs,
+            &taxonomy.occupation(OccupationIdx(occupation)).isco_code,
+        ),
+        None => 0.0,
+    }
+}
 
+/// How a pair relates geographically.
+#[derive(Debug, Clone, Copy)]
+struct Geo {
+    distance_km: Option<f64>,
+    within_commute: bool,
+    willing_to_relocate: bool,
+    remote: bool,
+    same_region: bool,
+}
+
+fn geo(v: &VacancyRecord, p: &ProfileRecord) -> Geo {
+    let distance_km = match (p.home_at, v.at) {
+        (Some((lat1, lon1)), Some((lat2, lon2))) => Some(haversine_km(lat1, lon1, lat2, lon2)),
+        _ => None,
+    };
+    let in_region = v.region != NO_REGION;
+    Geo {
+        distance_km,
+        within_commute: distance_km.is_some_and(|d| d <= f64::from(p.commute_km.max(0))),
+        willing_to_relocate: match p.relocation {
+            Relocation::Nationwide => true,
+            Relocation::Regions => in_region && p.relocation_region_indexes.contains(&v.region),
+            Relocation::None => false,
+        },
+        remote: v.remote == RemoteMode::Full && p.remote != RemotePreference::Onsite,
+        same_region: in_region && v.region == p.home_region,
+    }
+}
+
+fn in_scope(g: &Geo, scope: Scope) -> bool {
+    match scope {
+        Scope::Nationwide => true,
+        Scope::Mobility => g.remote || g.within_commute || g.willing_to_relocate,
+        Scope::Commute => g.remote || g.within_commute,
+        Scope::Region => g.remote || g.same_region || g.willing_to_relocate,
+    }
+}
+
+/// Whether the profile meets every hard requirement (the fast check).
+fn meets_hard(v: &VacancyRecord, p: &ProfileRecord) -> bool {
+    v.languages
+        .iter()
+        .filter(|l| l.hard)
+        .all(|l| language_fit(l.hash, l.level, &p.languages) >= 1.0)
+        && v.licences
+            .iter()
+            .filter(|n| n.hard)
+            .all(|n| p.licences.binary_search(&n.hash).is_ok())
+        && v.certificates
+            .iter()
+            .filter(|n| n.hard)
+            .all(|n| p.certificates.binary_search(&n.hash).is_ok())
+}
+
+/// The first hard requirement the profile fails, for explanations.
+fn hard_requirements(v: &VacancyRecord, p: &ProfileRecord) -> Result<(), Ineligible> {
+    if let Some(l) = v
+        .languages
+        .iter()
+        .find(|l| l.hard && language_fit(l.hash, l.level, &p.languages) < 1.0)
+    {
+        return Err(Ineligible::HardLanguage {
+            language: l.language.clone(),
+            level: LanguageLevel::ALL
+                .get(usize::from(l.level))
+                .map(|l| l.to_string())
+                .unwrap_or_default(),
+        });
+    }
+    if let Some(n) = v
+        .licences
+        .iter()
+        .find(|n| n.hard && p.licences.binary_search(&n.hash).is_err())
+    {
+        return Err(Ineligible::HardLicence {
+            licence: n.value.clone(),
+        });
+    }
+    if let Some(n) = v
+        .certificates
+        .iter()
+        .find(|n| n.hard && p.certificates.binary_search(&n.hash).is_err())
+    {
+        return Err(Ineligible::HardCertificate {
+            certificate: n.value.clone(),
+        });
+    }
+    Ok(())
+}
+
+/// The parts of a pair that depend on how each direction indexes skills,
+/// occupations and terms; the rest of the score is computed from the
+/// records alone ([`Scorer::values`]).
+#[derive(Debug, Clone, Copy, Default)]
+struct Parts {
+    coverage: f64,
+    desired: f64,
+    occupation: f64,
+    years: f64,
+    text: f64,
+    terms_found: usize,
+}
+
+/// Skill coverage from the credit level of each required skill, in the
+/// order of `required`: one function for both directions, so that a pair
+/// scores the same whichever side asks.
+fn coverage(
+    taxonomy: &Taxonomy,
+    config: &ScoringConfig,
+    required: &[(u32, bool)],
+    level: impl Fn(usize, u32) -> u8,
+    listed: usize,
+) -> f64 {
+    let (mut got, mut possible) = (0.0, 0.0);
+    for (i, (skill, essential)) in required.iter().enumerate() {
+        let weight =
+            taxonomy.skill_rarity(SkillIdx(*skill)) * if *essential { 2.0 } else { 1.0 };
+        let credit = match level(i, *skill) {
+            HAS => 1.0,
+            RELATED => config.related_skill_credit,
+            PAST => config.past_occupation_skill_credit,
+            _ => 0.0,
+        };
+        got += weight * credit;
+        possible += weight;
+    }
+    let mut coverage = if possible > 0.0 { got / possible } else { 0.0 };
+    if listed > config.skill_count_limit {
+        coverage *= config.skill_count_limit as f64 / listed as f64;
+    }
+    coverage
+}
+
+/// Occupation fit: (desired, occupation, years of related experience).
+fn occupation_parts(
+    desired: impl Iterator<Item = f64>,
+    past: impl Iterator<Item = (f64, f64)> + Clone,
+) -> (f64, f64, f64) {
+    let desired = desired.fold(0.0, f64::max);
+    let past_fit = past.clone().map(|(prox, _)| 0.9 * prox).fold(0.0, f64::max);
+    let years = past
+        .filter(|(prox, _)| *prox >= 0.5)
+        .map(|(prox, years)| years.max(0.0) * prox)
+        .sum();
+    (desired, desired.max(past_fit), years)
+}
+
+/// Normalised weights in [`Feature::ALL`] order.
+fn normalised_weights(w: &Weights) -> [f64; 9] {
+    let sum: f64 = Feature::ALL.iter().map(|f| f.weight(w).max(0.0)).sum();
+    Feature::ALL.map(|f| {
+        if sum > 0.0 {
+            f.weight(w).max(0.0) / sum
+        } else {
+            0.0
+        }
+    })
+}
+
+fn weighted_total(weights: &[f64; 9], values: &[f64; 9]) -> f64 {
+    let mut total = 0.0;
+    for (value, weight) in values.iter().zip(weights) {
+        total += value.clamp(0.0, 1.0) * weight;
+    }
+    total
+}
+
+fn time_fit(p: &ProfileRecord, v: &VacancyRecord) -> f64 {
+    match (p.work_time, v.work_time) {
+        (WorkTimePreference::Any, _)
+        | (WorkTimePreference::FullTime, WorkTime::FullTime)
+        | (WorkTimePreference::PartTime, WorkTime::PartTime) => 1.0,
+        _ => 0.3,
+    }
+}
+
+fn late_days(p: &ProfileRecord, v: &VacancyRecord) -> i64 {
+    match (p.available_from, v.start) {
+        (Some(available), Some(start)) if available > start => (available - start).num_days(),
+        _ => 0,
+    }
+}
+
+impl Scorer<'_> {
     /// Occupation proximity of the vacancy's occupation to one of the
     /// candidate's: same ESCO occupation 1, same ISCO unit group 0.75,
     /// minor 0.5, sub-major 0.25, major 0.1.
     pub fn occupation_proximity(&self, vacancy: &Vacancy, uri: &str) -> f64 {
-        let d = &vacancy.draft;
-        if d.occupation_uri.as_deref() == Some(uri) {
-            return 1.0;
+        let record = VacancyRecord::new(
+            vacancy,
+            self.taxonomy,
+            self.geography,
+            &TextTerms::default(),
+        );
+        match self.taxonomy.occupation_idx(uri) {
+            Some(o) => proximity(self.taxonomy, &record, o.0),
+            None => 0.0,
         }
-        let theirs = d
-            .occupation_uri
-            .as_deref()
-            .and_then(|u| self.isco_of(u))
-            .or(d.isco_code.as_deref());
-        match (theirs, self.isco_of(uri)) {
-            (Some(a), Some(b)) => isco_proximity(a, b),
-            _ => 0.0,
-        }
+    }
+
+    fn records(
+        &self,
+        vacancy: &Vacancy,
+        profile: &JobseekerProfile,
+        vacancy_terms: &TextTerms,
+        profile_terms: &TextTerms,
+    ) -> (VacancyRecord, ProfileRecord) {
+        (
+            VacancyRecord::new(vacancy, self.taxonomy, self.geography, vacancy_terms),
+            ProfileRecord::new(profile, self.taxonomy, self.geography, profile_terms),
+        )
     }
 
     /// Hard requirements and the geographic scope.
@@ -348,128 +543,20 @@ impl Scorer<'_> {
         profile: &JobseekerProfile,
         scope: Scope,
     ) -> Result<(), Ineligible> {
-        let (v, p) = (&vacancy.draft, &profile.draft);
-        for req in v.languages.iter().filter(|r| r.hard) {
-            if language_fit(&req.value, &p.languages) < 1.0 {
-                return Err(Ineligible::HardLanguage {
-                    language: req.value.language.clone(),
-                    level: req.value.level.to_string(),
-                });
-            }
-        }
-        let licences: BTreeSet<String> = p.licences.iter().map(|l| normalise(l)).collect();
-        for req in v.licences.iter().filter(|r| r.hard) {
-            if !licences.contains(&normalise(&req.value)) {
-                return Err(Ineligible::HardLicence {
-                    licence: req.value.clone(),
-                });
-            }
-        }
-        let certificates: BTreeSet<String> = p.certificates.iter().map(|c| normalise(c)).collect();
-        for req in v.certificates.iter().filter(|r| r.hard) {
-            if !certificates.contains(&normalise(&req.value)) {
-                return Err(Ineligible::HardCertificate {
-                    certificate: req.value.clone(),
-                });
-            }
-        }
-        let m = self.mobility(vacancy, profile);
-        let same_region = match (
-            v.municipality_code
-                .as_deref()
-                .and_then(|c| self.geography.region_of(c)),
-            p.home_municipality_code
-                .as_deref()
-                .and_then(|c| self.geography.region_of(c)),
-        ) {
-            (Some(a), Some(b)) => a.code == b.code,
-            _ => false,
-        };
-        let inside = match scope {
-            Scope::Nationwide => true,
-            Scope::Mobility => m.remote || m.within_commute || m.willing_to_relocate,
-            Scope::Commute => m.remote || m.within_commute,
-            Scope::Region => m.remote || same_region || m.willing_to_relocate,
-        };
-        if inside {
-            Ok(())
-        } else {
-            Err(Ineligible::OutOfScope { scope })
-        }
+        let empty = TextTerms::default();
+        let (v, p) = self.records(vacancy, profile, &empty, &empty);
+        record_eligibility(&v, &p, scope)
     }
 
     /// Distance, commute, relocation and remote work of a pair.
     pub fn mobility(&self, vacancy: &Vacancy, profile: &JobseekerProfile) -> Mobility {
-        let (v, p) = (&vacancy.draft, &profile.draft);
-        let geo = self.geography;
-        let work = v
-            .municipality_code
-            .as_deref()
-            .and_then(|c| geo.municipality(c));
-        let home = p
-            .home_municipality_code
-            .as_deref()
-            .and_then(|c| geo.municipality(c));
-        let distance_km = match (home, work, v.lat, v.lon) {
-            (Some(h), _, Some(lat), Some(lon)) => {
-                Some(crate::geography::haversine_km(h.lat, h.lon, lat, lon))
-            }
-            (Some(h), Some(w), _, _) => geo.distance_km(&h.code, &w.code),
-            _ => None,
-        };
-        let remote_ok =
-            v.remote == RemoteMode::Full && p.remote_preference != RemotePreference::Onsite;
-        let within_commute = distance_km.is_some_and(|d| d <= f64::from(p.max_commute_km.max(0)));
-        let region = v
-            .municipality_code
-            .as_deref()
-            .and_then(|c| geo.region_of(c));
-        let willing_to_relocate = match p.relocation {
-            Relocation::Nationwide => true,
-            Relocation::Regions => region.is_some_and(|r| p.relocation_regions.contains(&r.code)),
-            Relocation::None => false,
-        };
-        let home_name = home.map(|h| h.name_fi.clone());
-        let region_name = region.map(|r| r.name_fi.clone()).unwrap_or_default();
-        let lives = match (&home_name, &p.abroad_country) {
-            (Some(h), _) => format!("lives in {h}"),
-            (None, Some(c)) => format!("lives abroad ({c})"),
-            (None, None) => "home municipality unknown".to_owned(),
-        };
-        let reason = if remote_ok {
-            format!("{lives}; fully remote work")
-        } else if within_commute {
-            format!(
-                "{lives}, {:.0} km away, within the {} km commute",
-                distance_km.unwrap_or(0.0),
-                p.max_commute_km
-            )
-        } else if willing_to_relocate {
-            match p.relocation {
-                Relocation::Nationwide => {
-                    format!("{lives}, willing to relocate anywhere in Finland")
-                }
-                _ => format!("{lives}, willing to relocate to {region_name}"),
-            }
-        } else {
-            match distance_km {
-                Some(d) => format!(
-                    "{lives}, {d:.0} km away, beyond the {} km commute",
-                    p.max_commute_km
-                ),
-                None => lives,
-            }
-        };
-        Mobility {
-            distance_km,
-            within_commute,
-            willing_to_relocate,
-            remote: remote_ok,
-            reason,
-        }
+        let empty = TextTerms::default();
+        let (v, p) = self.records(vacancy, profile, &empty, &empty);
+        self.mobility_of(&v, &p, &geo(&v, &p))
     }
 
-    /// The exact score of an eligible pair (eligibility is checked apart).
+    /// The exact score of a pair, eligible or not (eligibility is checked
+    /// apart): the same computation the matching engine runs on records.
     pub fn score(
         &self,
         vacancy: &Vacancy,
@@ -477,298 +564,497 @@ impl Scorer<'_> {
         vacancy_terms: &TextTerms,
         profile_terms: &TextTerms,
     ) -> PairScore {
-        let (v, p) = (&vacancy.draft, &profile.draft);
-        let cfg = self.config;
-        let tax = self.taxonomy;
-        let mut values: BTreeMap<Feature, (f64, String)> = BTreeMap::new();
+        let (v, p) = self.records(vacancy, profile, vacancy_terms, profile_terms);
+        self.candidates_for(&v).explain_any(&p)
+    }
 
-        // Skills: the vacancy's coded skills (or, with none, its occupation's
-        // essential and optional ones), rarer skills weighing more.
-        let required = crate::retrieval::required_skills(tax, vacancy);
-        // Only the first `skill_count_limit` listed skills count, and a longer
-        // list damps coverage in proportion: listing more buys nothing.
-        let has: BTreeSet<SkillIdx> = tax
-            .resolve_skills(
-                p.skills
-                    .iter()
-                    .take(cfg.skill_count_limit)
-                    .filter_map(|s| s.uri.as_deref()),
-            )
-            .into_iter()
-            .collect();
-        let past_skills: BTreeSet<SkillIdx> = p
-            .work_history
-            .iter()
-            .filter_map(|w| {
-                w.occupation_uri
-                    .as_deref()
-                    .and_then(|u| tax.occupation_idx(u))
-            })
-            .flat_map(|o| tax.skills_of(o).iter().map(|(s, _)| *s))
-            .collect();
-        let (mut matched, mut partial, mut missing) = (Vec::new(), Vec::new(), Vec::new());
-        let (mut got, mut possible) = (0.0, 0.0);
-        for (skill, essential) in &required {
-            let s = tax.skill(*skill);
-            let rarity = 1.0
-                / (1.0
-                    + (1.0 + f64::from(s.n_occupations_essential + s.n_occupations_optional)).ln());
-            let weight = rarity * if *essential { 2.0 } else { 1.0 };
-            let credit = if has.contains(skill) {
-                matched.push(s.labels.en.clone());
-                1.0
-            } else if tax
-                .related_skills(*skill)
-                .iter()
-                .any(|(r, _)| has.contains(r))
-            {
-                partial.push(s.labels.en.clone());
-                cfg.related_skill_credit
-            } else if past_skills.contains(skill) {
-                partial.push(s.labels.en.clone());
-                cfg.past_occupation_skill_credit
-            } else {
-                if *essential {
-                    missing.push(s.labels.en.clone());
-                }
-                0.0
-            };
-            got += weight * credit;
-            possible += weight;
-        }
-        let mut coverage = if possible > 0.0 { got / possible } else { 0.0 };
-        let listed = p.skills.len();
-        if listed > cfg.skill_count_limit {
-            coverage *= cfg.skill_count_limit as f64 / listed as f64;
-        }
-        values.insert(
-            Feature::Skills,
-            (
-                coverage,
-                if required.is_empty() {
-                    "the vacancy names no coded skills".to_owned()
-                } else {
-                    format!(
-                        "{} of {} required skills, {} partly; {} essential missing",
-                        matched.len(),
-                        required.len(),
-                        partial.len(),
-                        missing.len()
-                    )
-                },
-            ),
-        );
+    /// Prepared scoring of every candidate of one vacancy.
+    pub fn candidates_for<'s>(&'s self, vacancy: &'s VacancyRecord) -> CandidateScoring<'s> {
+        CandidateScoring::new(self, vacancy)
+    }
 
-        // Occupation: desired occupations count fully, past ones a little less.
-        let desired = p
-            .desired_occupations
-            .iter()
-            .map(|u| self.occupation_proximity(vacancy, u))
-            .fold(0.0, f64::max);
-        let past = p
-            .work_history
-            .iter()
-            .filter_map(|w| w.occupation_uri.as_deref())
-            .map(|u| 0.9 * self.occupation_proximity(vacancy, u))
-            .fold(0.0, f64::max);
-        let occupation = desired.max(past);
-        values.insert(
-            Feature::Occupation,
-            (occupation, proximity_reason(occupation).to_owned()),
-        );
+    /// Prepared scoring of every vacancy for one jobseeker.
+    pub fn vacancies_for<'s>(&'s self, profile: &'s ProfileRecord) -> VacancyScoring<'s> {
+        VacancyScoring::new(self, profile)
+    }
 
-        // Experience: years in related occupations, weighted by proximity.
-        let years: f64 = p
-            .work_history
-            .iter()
-            .filter_map(|w| {
-                let u = w.occupation_uri.as_deref()?;
-                let prox = self.occupation_proximity(vacancy, u);
-                (prox >= 0.5).then_some(w.years.max(0.0) * prox)
-            })
-            .sum();
-        values.insert(
-            Feature::Experience,
-            (
-                (years / cfg.full_experience_years).min(1.0),
-                format!("{years:.1} years of related experience"),
-            ),
-        );
-
-        // Text: IDF-weighted share of the vacancy's title terms found in the
-        // candidate's titles and occupation labels.
-        let total_idf: f64 = vacancy_terms.terms.iter().map(|t| self.terms.idf(t)).sum();
-        let found_idf: f64 = vacancy_terms
-            .terms
-            .intersection(&profile_terms.terms)
-            .map(|t| self.terms.idf(t))
-            .sum();
-        let text = if total_idf > 0.0 {
-            found_idf / total_idf
-        } else {
-            0.0
+    fn mobility_of(&self, v: &VacancyRecord, p: &ProfileRecord, g: &Geo) -> Mobility {
+        let geo = self.geography;
+        let home = p.home.as_deref().and_then(|c| geo.municipality(c));
+        let region_name = v
+            .municipality
+            .as_deref()
+            .and_then(|c| geo.region_of(c))
+            .map(|r| r.name_fi.clone())
+            .unwrap_or_default();
+        let lives = match (home, &p.abroad) {
+            (Some(h), _) => format!("lives in {}", h.name_fi),
+            (None, Some(c)) => format!("lives abroad ({c})"),
+            (None, None) => "home municipality unknown".to_owned(),
         };
-        values.insert(
-            Feature::Text,
-            (
-                text,
-                format!(
-                    "{} of {} title terms in the candidate's titles",
-                    vacancy_terms
-                        .terms
-                        .intersection(&profile_terms.terms)
-                        .count(),
-                    vacancy_terms.terms.len()
+        let reason = if g.remote {
+            format!("{lives}; fully remote work")
+        } else if g.within_commute {
+            format!(
+                "{lives}, {:.0} km away, within the {} km commute",
+                g.distance_km.unwrap_or(0.0),
+                p.commute_km
+            )
+        } else if g.willing_to_relocate {
+            match p.relocation {
+                Relocation::Nationwide => {
+                    format!("{lives}, willing to relocate anywhere in Finland")
+                }
+                _ => format!("{lives}, willing to relocate to {region_name}"),
+            }
+        } else {
+            match g.distance_km {
+                Some(d) => format!(
+                    "{lives}, {d:.0} km away, beyond the {} km commute",
+                    p.commute_km
                 ),
-            ),
-        );
+                None => lives,
+            }
+        };
+        Mobility {
+            distance_km: g.distance_km,
+            within_commute: g.within_commute,
+            willing_to_relocate: g.willing_to_relocate,
+            remote: g.remote,
+            reason,
+        }
+    }
 
-        // Languages (non-hard requirements score; hard ones filtered).
+    /// Every feature's value, in [`Feature::ALL`] order.
+    fn values(&self, v: &VacancyRecord, p: &ProfileRecord, parts: &Parts, g: &Geo) -> [f64; 9] {
+        let cfg = self.config;
         let languages = if v.languages.is_empty() {
             1.0
         } else {
             v.languages
                 .iter()
-                .map(|r| language_fit(&r.value, &p.languages))
+                .map(|l| language_fit(l.hash, l.level, &p.languages))
                 .sum::<f64>()
                 / v.languages.len() as f64
         };
-        values.insert(
-            Feature::Languages,
-            (
-                languages,
-                if v.languages.is_empty() {
-                    "no language requirements".to_owned()
-                } else {
-                    format!("{:.0}% of language requirements met", languages * 100.0)
-                },
-            ),
-        );
-
-        // Licences and certificates.
-        let licences: BTreeSet<String> = p.licences.iter().map(|l| normalise(l)).collect();
-        let certificates: BTreeSet<String> = p.certificates.iter().map(|c| normalise(c)).collect();
         let wanted = v.licences.len() + v.certificates.len();
         let met = v
             .licences
             .iter()
-            .filter(|r| licences.contains(&normalise(&r.value)))
+            .filter(|n| p.licences.binary_search(&n.hash).is_ok())
             .count()
             + v.certificates
                 .iter()
-                .filter(|r| certificates.contains(&normalise(&r.value)))
+                .filter(|n| p.certificates.binary_search(&n.hash).is_ok())
                 .count();
-        values.insert(
-            Feature::Licences,
-            (
-                if wanted == 0 {
-                    1.0
-                } else {
-                    met as f64 / wanted as f64
-                },
-                format!("{met} of {wanted} licences and certificates"),
-            ),
-        );
-
-        // Work time and start date.
-        let time_fit = match (p.work_time_preference, v.work_time) {
-            (WorkTimePreference::Any, _)
-            | (WorkTimePreference::FullTime, WorkTime::FullTime)
-            | (WorkTimePreference::PartTime, WorkTime::PartTime) => 1.0,
-            _ => 0.3,
-        };
-        let late_days = match (p.available_from, v.start_date) {
-            (Some(available), Some(start)) if available > start => (available - start).num_days(),
-            _ => 0,
-        };
-        let start_fit = (1.0 - late_days as f64 / 90.0).max(0.0);
-        values.insert(
-            Feature::WorkTime,
-            (
-                time_fit * start_fit,
-                if late_days > 0 {
-                    format!("available {late_days} days after the start")
-                } else {
-                    "work time and start date fit".to_owned()
-                },
-            ),
-        );
-
-        // Geography.
-        let mobility = self.mobility(vacancy, profile);
-        let geography = if mobility.remote {
+        let licences = if wanted == 0 {
             1.0
-        } else if mobility.within_commute {
-            let d = mobility.distance_km.unwrap_or(0.0);
-            1.0 - 0.3 * (d / f64::from(p.max_commute_km.max(1))).min(1.0)
-        } else if mobility.willing_to_relocate {
+        } else {
+            met as f64 / wanted as f64
+        };
+        let time_fit = time_fit(p, v);
+        let start_fit = (1.0 - late_days(p, v) as f64 / 90.0).max(0.0);
+        let geography = if g.remote {
+            1.0
+        } else if g.within_commute {
+            let d = g.distance_km.unwrap_or(0.0);
+            1.0 - 0.3 * (d / f64::from(p.commute_km.max(1))).min(1.0)
+        } else if g.willing_to_relocate {
             cfg.relocation_score
         } else if v.remote == RemoteMode::Hybrid
-            && mobility
+            && g
                 .distance_km
-                .is_some_and(|d| d <= 2.0 * f64::from(p.max_commute_km.max(0)))
+                .is_some_and(|d| d <= 2.0 * f64::from(p.commute_km.max(0)))
         {
             0.4
         } else {
             0.0
         };
-        values.insert(Feature::Geography, (geography, mobility.reason.clone()));
-
-        // The candidate's own preferences (reciprocal fit).
-        let wants = if v
-            .occupation_uri
-            .as_deref()
-            .is_some_and(|u| p.desired_occupations.iter().any(|d| d == u))
-        {
+        let wants = if v.occupation.is_some_and(|o| p.desired.contains(&o)) {
             1.0
         } else {
-            desired
+            parts.desired
         };
-        let remote_fit = match (p.remote_preference, v.remote) {
+        let remote_fit = match (p.remote, v.remote) {
             (RemotePreference::Remote, RemoteMode::None) => 0.3,
             (RemotePreference::Onsite, RemoteMode::Full) => 0.3,
             _ => 1.0,
         };
-        let preferences = 0.6 * wants + 0.2 * time_fit + 0.2 * remote_fit;
-        values.insert(
-            Feature::Preferences,
-            (
-                preferences,
-                format!("desired occupation fit {:.0}%", wants * 100.0),
-            ),
-        );
+        [
+            parts.coverage,
+            parts.occupation,
+            (parts.years / cfg.full_experience_years).min(1.0),
+            parts.text,
+            languages,
+            licences,
+            time_fit * start_fit,
+            geography,
+            0.6 * wants + 0.2 * time_fit + 0.2 * remote_fit,
+        ]
+    }
 
-        let weight_sum: f64 = Feature::ALL
-            .iter()
-            .map(|f| f.weight(&cfg.weights).max(0.0))
-            .sum();
-        let mut features = Vec::with_capacity(Feature::ALL.len());
-        let mut total = 0.0;
-        for feature in Feature::ALL {
-            let (value, reason) = values.remove(&feature).unwrap_or((0.0, String::new()));
-            let value = value.clamp(0.0, 1.0);
-            let weight = if weight_sum > 0.0 {
-                feature.weight(&cfg.weights).max(0.0) / weight_sum
-            } else {
-                0.0
-            };
-            total += value * weight;
-            features.push(FeatureScore {
-                feature,
-                value,
-                weight,
-                contribution: value * weight,
-                reason,
-            });
+    /// A pair's score with its reasons; `level` gives each required skill's
+    /// credit level.
+    fn explain(
+        &self,
+        v: &VacancyRecord,
+        p: &ProfileRecord,
+        parts: &Parts,
+        level: impl Fn(usize, u32) -> u8,
+    ) -> PairScore {
+        let tax = self.taxonomy;
+        let g = geo(v, p);
+        let values = self.values(v, p, parts, &g);
+        let weights = normalised_weights(&self.config.weights);
+        let (mut matched, mut partial, mut missing) = (Vec::new(), Vec::new(), Vec::new());
+        for (i, (skill, essential)) in v.required.iter().enumerate() {
+            let label = tax.skill(SkillIdx(*skill)).labels.en.clone();
+            match level(i, *skill) {
+                HAS => matched.push(label),
+                RELATED | PAST => partial.push(label),
+                _ if *essential => missing.push(label),
+                _ => {}
+            }
         }
+        let mobility = self.mobility_of(v, p, &g);
+        let late = late_days(p, v);
+        let reason = |feature: Feature| -> String {
+            match feature {
+                Feature::Skills if v.required.is_empty() => {
+                    "the vacancy names no coded skills".to_owned()
+                }
+                Feature::Skills => format!(
+                    "{} of {} required skills, {} partly; {} essential missing",
+                    matched.len(),
+                    v.required.len(),
+                    partial.len(),
+                    missing.len()
+                ),
+                Feature::Occupation => proximity_reason(parts.occupation).to_owned(),
+                Feature::Experience => {
+                    format!("{:.1} years of related experience", parts.years)
+                }
+                Feature::Text => format!(
+                    "{} of {} title terms in the candidate's titles",
+                    parts.terms_found,
+                    v.terms.len()
+                ),
+                Feature::Languages if v.languages.is_empty() => {
+                    "no language requirements".to_owned()
+                }
+                Feature::Languages => format!(
+                    "{:.0}% of language requirements met",
+                    values[4].clamp(0.0, 1.0) * 100.0
+                ),
+                Feature::Licences => {
+                    let wanted = v.licences.len() + v.certificates.len();
+                    let met = (values[5] * wanted as f64).round() as usize;
+                    format!("{met} of {wanted} licences and certificates")
+                }
+                Feature::WorkTime if late > 0 => {
+                    format!("available {late} days after the start")
+                }
+                Feature::WorkTime => "work time and start date fit".to_owned(),
+                Feature::Geography => mobility.reason.clone(),
+                Feature::Preferences => {
+                    let wants = if v.occupation.is_some_and(|o| p.desired.contains(&o)) {
+                        1.0
+                    } else {
+                        parts.desired
+                    };
+                    format!("desired occupation fit {:.0}%", wants * 100.0)
+                }
+            }
+        };
+        let features = Feature::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, feature)| {
+                let value = values[i].clamp(0.0, 1.0);
+                FeatureScore {
+                    feature: *feature,
+                    value,
+                    weight: weights[i],
+                    contribution: value * weights[i],
+                    reason: reason(*feature),
+                }
+            })
+            .collect();
         PairScore {
-            total,
+            total: weighted_total(&weights, &values),
             features,
             matched_skills: matched,
             partial_skills: partial,
             missing_essential_skills: missing,
             mobility,
         }
+    }
+}
+
+/// Hard requirements and scope of a pair of records.
+pub fn record_eligibility(
+    v: &VacancyRecord,
+    p: &ProfileRecord,
+    scope: Scope,
+) -> Result<(), Ineligible> {
+    hard_requirements(v, p)?;
+    if in_scope(&geo(v, p), scope) {
+        Ok(())
+    } else {
+        Err(Ineligible::OutOfScope { scope })
+    }
+}
+
+/// Scoring prepared for one vacancy: lookups from the candidate's skills
+/// and occupations to the vacancy's required skills, occupation proximity
+/// and text weights are computed once, so that scoring a candidate is a few
+/// binary searches and allocates nothing.
+pub struct CandidateScoring<'s> {
+    scorer: &'s Scorer<'s>,
+    vacancy: &'s VacancyRecord,
+    weights: [f64; 9],
+    /// (skill, required position) for every skill ESCO relates a required
+    /// skill to, sorted.
+    related: Vec<(u32, u32)>,
+    /// (occupation, required position) for every occupation having a
+    /// required skill, sorted.
+    past: Vec<(u32, u32)>,
+    /// Proximity of the vacancy to every occupation.
+    proximity: Vec<f64>,
+    /// (term hash, idf) in the vacancy's term order, and their idf sum.
+    terms: Vec<(u64, f64)>,
+    total_idf: f64,
+    /// Scratch: credit level per required position.
+    levels: Vec<u8>,
+}
+
+fn range_of(pairs: &[(u32, u32)], key: u32) -> &[(u32, u32)] {
+    let start = pairs.partition_point(|(k, _)| *k < key);
+    let end = start + pairs[start..].partition_point(|(k, _)| *k == key);
+    &pairs[start..end]
+}
+
+impl<'s> CandidateScoring<'s> {
+    fn new(scorer: &'s Scorer<'s>, vacancy: &'s VacancyRecord) -> CandidateScoring<'s> {
+        let tax = scorer.taxonomy;
+        let mut related = Vec::new();
+        let mut past = Vec::new();
+        for (pos, (skill, _)) in vacancy.required.iter().enumerate() {
+            let pos = pos as u32;
+            for (r, _) in tax.related_skills(SkillIdx(*skill)) {
+                related.push((r.0, pos));
+            }
+            for (o, _) in tax.occupations_with_skill(SkillIdx(*skill)) {
+                past.push((o.0, pos));
+            }
+        }
+        related.sort_unstable();
+        past.sort_unstable();
+        let proximity = (0..tax.occupation_count() as u32)
+            .map(|o| proximity(tax, vacancy, o))
+            .collect();
+        let terms: Vec<(u64, f64)> = vacancy
+            .terms
+            .iter()
+            .zip(&vacancy.term_hashes)
+            .map(|(t, h)| (*h, scorer.terms.idf(t)))
+            .collect();
+        let total_idf = terms.iter().map(|(_, idf)| idf).sum();
+        CandidateScoring {
+            scorer,
+            vacancy,
+            weights: normalised_weights(&scorer.config.weights),
+            related,
+            past,
+            proximity,
+            terms,
+            total_idf,
+            levels: vec![0; vacancy.required.len()],
+        }
+    }
+
+    fn parts(&mut self, p: &ProfileRecord) -> Parts {
+        let v = self.vacancy;
+        let cfg = self.scorer.config;
+        self.levels.fill(0);
+        for skill in p.counted_skills(cfg.skill_count_limit) {
+            if let Ok(pos) = v.required.binary_search_by_key(&skill.0, |(s, _)| *s) {
+                self.levels[pos] = HAS;
+            }
+            for (_, pos) in range_of(&self.related, skill.0) {
+                let l = &mut self.levels[*pos as usize];
+                *l = (*l).max(RELATED);
+            }
+        }
+        for (o, _) in &p.past {
+            for (_, pos) in range_of(&self.past, *o) {
+                let l = &mut self.levels[*pos as usize];
+                *l = (*l).max(PAST);
+            }
+        }
+        let levels = &self.levels;
+        let coverage = coverage(
+            self.scorer.taxonomy,
+            cfg,
+            &v.required,
+            |i, _| levels[i],
+            p.skills.len(),
+        );
+        let prox = |o: u32| self.proximity.get(o as usize).copied().unwrap_or(0.0);
+        let (desired, occupation, years) = occupation_parts(
+            p.desired.iter().map(|o| prox(*o)),
+            p.past.iter().map(|(o, y)| (prox(*o), *y)),
+        );
+        let (mut found, mut terms_found) = (0.0, 0);
+        for (hash, idf) in &self.terms {
+            if p.terms.binary_search(hash).is_ok() {
+                found += idf;
+                terms_found += 1;
+            }
+        }
+        Parts {
+            coverage,
+            desired,
+            occupation,
+            years,
+            text: if self.total_idf > 0.0 {
+                found / self.total_idf
+            } else {
+                0.0
+            },
+            terms_found,
+        }
+    }
+
+    /// The total of an eligible candidate, `None` when the pair is not
+    /// eligible (hard requirement or scope).
+    pub fn total(&mut self, p: &ProfileRecord, scope: Scope) -> Option<f64> {
+        let v = self.vacancy;
+        let g = geo(v, p);
+        if !in_scope(&g, scope) || !meets_hard(v, p) {
+            return None;
+        }
+        let parts = self.parts(p);
+        Some(weighted_total(
+            &self.weights,
+            &self.scorer.values(v, p, &parts, &g),
+        ))
+    }
+
+    /// The explained score of an eligible candidate.
+    pub fn explain(&mut self, p: &ProfileRecord, scope: Scope) -> Result<PairScore, Ineligible> {
+        record_eligibility(self.vacancy, p, scope)?;
+        Ok(self.explain_any(p))
+    }
+
+    /// The explained score of a pair, eligible or not.
+    pub fn explain_any(&mut self, p: &ProfileRecord) -> PairScore {
+        let parts = self.parts(p);
+        let levels = &self.levels;
+        self.scorer
+            .explain(self.vacancy, p, &parts, |i, _| levels[i])
+    }
+}
+
+/// Scoring prepared for one jobseeker: the credit level of every skill and
+/// the ISCO codes of the jobseeker's occupations are computed once.
+pub struct VacancyScoring<'s> {
+    scorer: &'s Scorer<'s>,
+    profile: &'s ProfileRecord,
+    weights: [f64; 9],
+    /// Credit level per taxonomy skill.
+    levels: Vec<u8>,
+    /// Idf of vacancy title terms seen so far, by term hash.
+    idf: std::collections::HashMap<u64, f64>,
+}
+
+impl<'s> VacancyScoring<'s> {
+    fn new(scorer: &'s Scorer<'s>, profile: &'s ProfileRecord) -> VacancyScoring<'s> {
+        let tax = scorer.taxonomy;
+        let mut levels = vec![0u8; tax.skill_count()];
+        for (o, _) in &profile.past {
+            for (s, _) in tax.skills_of(OccupationIdx(*o)) {
+                levels[s.0 as usize] = PAST;
+            }
+        }
+        for skill in profile.counted_skills(scorer.config.skill_count_limit) {
+            for r in tax.related_from(skill) {
+                let l = &mut levels[r.0 as usize];
+                *l = (*l).max(RELATED);
+            }
+        }
+        for skill in profile.counted_skills(scorer.config.skill_count_limit) {
+            levels[skill.0 as usize] = HAS;
+        }
+        VacancyScoring {
+            scorer,
+            profile,
+            weights: normalised_weights(&scorer.config.weights),
+            levels,
+            idf: std::collections::HashMap::new(),
+        }
+    }
+
+    fn level(&self, skill: u32) -> u8 {
+        self.levels.get(skill as usize).copied().unwrap_or(0)
+    }
+
+    fn parts(&mut self, v: &VacancyRecord) -> Parts {
+        let p = self.profile;
+        let tax = self.scorer.taxonomy;
+        let coverage = coverage(
+            tax,
+            self.scorer.config,
+            &v.required,
+            |_, s| self.level(s),
+            p.skills.len(),
+        );
+        let (desired, occupation, years) = occupation_parts(
+            p.desired.iter().map(|o| proximity(tax, v, *o)),
+            p.past.iter().map(|(o, y)| (proximity(tax, v, *o), *y)),
+        );
+        let (mut found, mut total, mut terms_found) = (0.0, 0.0, 0);
+        for (term, hash) in v.terms.iter().zip(&v.term_hashes) {
+            let terms = self.scorer.terms;
+            let idf = *self.idf.entry(*hash).or_insert_with(|| terms.idf(term));
+            total += idf;
+            if p.terms.binary_search(hash).is_ok() {
+                found += idf;
+                terms_found += 1;
+            }
+        }
+        Parts {
+            coverage,
+            desired,
+            occupation,
+            years,
+            text: if total > 0.0 { found / total } else { 0.0 },
+            terms_found,
+        }
+    }
+
+    /// The total of an eligible vacancy, `None` when the pair is not
+    /// eligible.
+    pub fn total(&mut self, v: &VacancyRecord, scope: Scope) -> Option<f64> {
+        let p = self.profile;
+        let g = geo(v, p);
+        if !in_scope(&g, scope) || !meets_hard(v, p) {
+            return None;
+        }
+        let parts = self.parts(v);
+        Some(weighted_total(
+            &self.weights,
+            &self.scorer.values(v, p, &parts, &g),
+        ))
+    }
+
+    /// The explained score of an eligible vacancy.
+    pub fn explain(&mut self, v: &VacancyRecord, scope: Scope) -> Result<PairScore, Ineligible> {
+        record_eligibility(v, self.profile, scope)?;
+        let parts = self.parts(v);
+        Ok(self
+            .scorer
+            .explain(v, self.profile, &parts, |_, s| self.level(s)))
     }
 }
 

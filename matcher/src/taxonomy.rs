@@ -272,6 +272,10 @@ pub struct Taxonomy {
     skill_occupations: Vec<Vec<(OccupationIdx, SkillRelationKind)>>,
     /// Per skill, its outgoing skill–skill relations sorted by target index.
     related_skills: Vec<Vec<(SkillIdx, SkillRelationKind)>>,
+    /// Per skill, the skills whose outgoing relations name it, sorted.
+    related_from: Vec<Vec<SkillIdx>>,
+    /// Per skill, 1 / (1 + ln(1 + occupations using it)): rarer weighs more.
+    rarity: Vec<f64>,
     occupation_skill_count: usize,
     skill_relation_count: usize,
     skipped: SkippedRows,
@@ -444,6 +448,19 @@ impl Taxonomy {
             list.sort_unstable();
         }
         let skill_relation_count = related.iter().map(Vec::len).sum();
+        let mut related_from = vec![Vec::new(); skills.len()];
+        for (from, list) in related.iter().enumerate() {
+            for (to, _) in list {
+                related_from[to.index()].push(SkillIdx(to_u32(from)?));
+            }
+        }
+        let rarity = skills
+            .iter()
+            .map(|s| {
+                1.0 / (1.0
+                    + (1.0 + f64::from(s.n_occupations_essential + s.n_occupations_optional)).ln())
+            })
+            .collect();
 
         Ok(Taxonomy {
             version,
@@ -457,6 +474,8 @@ impl Taxonomy {
             occupation_skills: per_occupation,
             skill_occupations: per_skill,
             related_skills: related,
+            related_from,
+            rarity,
             occupation_skill_count,
             skill_relation_count,
             skipped,
@@ -576,6 +595,20 @@ impl Taxonomy {
             .get(skill.index())
             .map(Vec::as_slice)
             .unwrap_or_default()
+    }
+
+    /// Skills whose outgoing relations name `skill` (incoming relations).
+    pub fn related_from(&self, skill: SkillIdx) -> &[SkillIdx] {
+        self.related_from
+            .get(skill.index())
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    }
+
+    /// How much a required skill weighs in skill coverage:
+    /// 1 / (1 + ln(1 + number of occupations using it)).
+    pub fn skill_rarity(&self, skill: SkillIdx) -> f64 {
+        self.rarity.get(skill.index()).copied().unwrap_or(1.0)
     }
 
     /// All occupations in index (= URI) order.

@@ -15,6 +15,7 @@
 
 mod check;
 mod rebuild;
+pub mod records;
 mod sync;
 
 use std::path::{Path, PathBuf};

@@ -6,6 +6,7 @@ use matcher::index::document::{profile_document, vacancy_document};
 use serde::Serialize;
 
 use super::sync::{commit_with, open_writer};
+use matcher::ranking::Analyzers;
 use super::{CommitPayload, IndexError, IndexRoot, ReferenceData, SearchIndex};
 use crate::store::{outbox, profiles, vacancies, Store};
 
@@ -47,6 +48,7 @@ pub fn rebuild(
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get().min(4));
     let mut writer = open_writer(&index, threads, REBUILD_HEAP)?;
     let s = &index.schema;
+    let mut analyzers = Analyzers::new(&index.lexicon);
     let (taxonomy, geography) = (&reference.taxonomy, &reference.geography);
     let mut report = RebuildReport {
         outbox_id,
@@ -91,13 +93,13 @@ pub fn rebuild(
             match page {
                 Page::Vacancies(page) => {
                     for v in &page {
-                        writer.add_document(vacancy_document(s, v, taxonomy, geography))?;
+                        writer.add_document(vacancy_document(s, v, taxonomy, geography, &mut analyzers))?;
                     }
                     report.vacancies += page.len() as u64;
                 }
                 Page::Profiles(page) => {
                     for p in &page {
-                        writer.add_document(profile_document(s, p, taxonomy, geography))?;
+                        writer.add_document(profile_document(s, p, taxonomy, geography, &mut analyzers))?;
                     }
                     report.profiles += page.len() as u64;
                 }

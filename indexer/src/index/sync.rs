@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use matcher::domain::{ProfileId, VacancyId};
+use matcher::ranking::Analyzers;
 use matcher::index::document::{profile_document, profile_key, vacancy_document, vacancy_key};
 use serde::Serialize;
 use tantivy::{IndexWriter, TantivyDocument, Term};
@@ -170,6 +171,7 @@ impl IndexSync {
 
         let s = &self.index.schema;
         let (taxonomy, geography) = (&self.reference.taxonomy, &self.reference.geography);
+        let mut analyzers = Analyzers::new(&self.index.lexicon);
         for id in &vacancy_ids {
             self.writer
                 .delete_term(Term::from_field_text(s.doc_key, &vacancy_key(*id)));
@@ -180,11 +182,11 @@ impl IndexSync {
         }
         for v in &current_vacancies {
             self.writer
-                .add_document(vacancy_document(s, v, taxonomy, geography))?;
+                .add_document(vacancy_document(s, v, taxonomy, geography, &mut analyzers))?;
         }
         for p in &current_profiles {
             self.writer
-                .add_document(profile_document(s, p, taxonomy, geography))?;
+                .add_document(profile_document(s, p, taxonomy, geography, &mut analyzers))?;
         }
         commit_with(
             &mut self.writer,

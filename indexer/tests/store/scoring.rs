@@ -353,14 +353,8 @@ fn scores_are_deterministic_and_explained() {
     let mut a = Analyzers::new(&w.lexicon);
     let v = &w.vacancies[3];
     let first = rank_candidates(&s, &mut a, v, &w.profiles, Scope::Nationwide, 25);
-    let second = rank_candidates(
-        &s,
-        &mut a,
-        v,
-        w.profiles.iter().rev(),
-        Scope::Nationwide,
-        25,
-    );
+    let reversed: Vec<_> = w.profiles.iter().rev().cloned().collect();
+    let second = rank_candidates(&s, &mut a, v, &reversed, Scope::Nationwide, 25);
     assert_eq!(ids(&first), ids(&second));
     for r in &first {
         let sum: f64 = r.score.features.iter().map(|f| f.contribution).sum();

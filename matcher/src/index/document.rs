@@ -7,6 +7,8 @@ use tantivy::{DateTime, TantivyDocument};
 use super::schema::IndexSchema;
 use crate::domain::{JobseekerProfile, LanguageLevel, LanguageSkill, Vacancy};
 use crate::geography::Geography;
+use crate::ranking::Analyzers;
+use crate::records::{ProfileRecord, Record, VacancyRecord};
 use crate::taxonomy::{Lang, Taxonomy};
 
 /// Stands for "no end" in date fields that filter on expiry (tantivy keeps
@@ -148,7 +150,10 @@ pub fn vacancy_document(
     v: &Vacancy,
     taxonomy: &Taxonomy,
     geography: &Geography,
+    analyzers: &mut Analyzers,
 ) -> TantivyDocument {
+    let terms = analyzers.vacancy_terms(taxonomy, v);
+    let record = Record::Vacancy(VacancyRecord::new(v, taxonomy, geography, &terms));
     let d = &v.draft;
     let mut b = Builder {
         s,
@@ -157,6 +162,7 @@ pub fn vacancy_document(
     let lang = lang_of(&d.ad_language).unwrap_or(Lang::Fi);
     b.doc.add_text(s.doc_key, vacancy_key(v.id.0));
     b.doc.add_text(s.kind, "vacancy");
+    b.doc.add_bytes(s.record, &record.to_json());
     b.doc.add_u64(s.id, v.id.0 as u64);
     b.doc.add_i64(s.version, v.version);
     b.doc.add_u64(s.owner_org, d.owner_org.0 as u64);
@@ -256,7 +262,10 @@ pub fn profile_document(
     p: &JobseekerProfile,
     taxonomy: &Taxonomy,
     geography: &Geography,
+    analyzers: &mut Analyzers,
 ) -> TantivyDocument {
+    let terms = analyzers.profile_terms(taxonomy, p);
+    let record = Record::Profile(ProfileRecord::new(p, taxonomy, geography, &terms));
     let d = &p.draft;
     let mut b = Builder {
         s,
@@ -264,6 +273,7 @@ pub fn profile_document(
     };
     b.doc.add_text(s.doc_key, profile_key(p.id.0));
     b.doc.add_text(s.kind, "profile");
+    b.doc.add_bytes(s.record, &record.to_json());
     b.doc.add_u64(s.id, p.id.0 as u64);
     b.doc.add_i64(s.version, p.version);
     b.doc.add_u64(s.owner_org, d.managing_org.0 as u64);

@@ -108,6 +108,8 @@ pub struct IndexSchema {
     pub body_fi: Field,
     pub body_sv: Field,
     pub body_en: Field,
+    /// The match record ([`crate::records::Record`], JSON), stored.
+    pub record: Field,
 }
 
 fn text(analyzer: &str, stored: bool) -> TextOptions {
@@ -179,6 +181,7 @@ impl IndexSchema {
             body_fi: b.add_text_field("body_fi", text(ANALYZER_FI, false)),
             body_sv: b.add_text_field("body_sv", text(ANALYZER_SV, false)),
             body_en: b.add_text_field("body_en", text(ANALYZER_EN, false)),
+            record: b.add_bytes_field("record", STORED),
             schema: Schema::builder().build(),
         };
         IndexSchema {
