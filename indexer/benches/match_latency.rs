@@ -75,6 +75,12 @@ fn main() {
         SearchIndex::open_current(&root).unwrap(),
         ScoringConfig::default(),
     );
+    let t = Instant::now();
+    let records = engine.warm().unwrap();
+    println!(
+        "match records of {records} documents loaded in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
     let request = MatchRequest {
         limit: 20,
         scope: Scope::Mobility,

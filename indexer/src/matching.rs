@@ -147,9 +147,7 @@ fn vacancy_visible(v: &VacancyRecord, access: VacancyAccess, now: i64) -> bool {
                     || v.owner == org.0
                     || (v.visibility == Visibility::Shared && v.shared_with.contains(&org.0))
             }
-            VacancyAccess::Employer(org) => {
-                v.visibility == Visibility::Public || v.owner == org.0
-            }
+            VacancyAccess::Employer(org) => v.visibility == Visibility::Public || v.owner == org.0,
         }
 }
 
@@ -274,6 +272,14 @@ impl MatchEngine {
         &self.config
     }
 
+    /// Load the match records of every segment now (a server calls this at
+    /// start so that the first query does not pay for it). Returns the
+    /// number of records held.
+    pub fn warm(&self) -> Result<usize, MatchError> {
+        let snapshot = self.snapshot()?;
+        Ok(snapshot.segments.iter().map(|s| s.len()).sum())
+    }
+
     /// A fresh searcher and its segments' records. Fails when the index was
     /// built with another taxonomy (records name skills by index).
     fn snapshot(&self) -> Result<Snapshot, MatchError> {
@@ -377,7 +383,8 @@ impl MatchEngine {
         request: &MatchRequest,
     ) -> Result<MatchResult, MatchError> {
         let vacancy = self.vacancy(vacancy_id)?;
-        let (results, retrieved, exhaustive) = self.rank_candidates(&vacancy, access, request, true)?;
+        let (results, retrieved, exhaustive) =
+            self.rank_candidates(&vacancy, access, request, true)?;
         let result = self.result(results, retrieved, exhaustive);
         self.log("candidates", vacancy_id.0, request, &result);
         Ok(result)
@@ -403,7 +410,8 @@ impl MatchEngine {
         request: &MatchRequest,
     ) -> Result<MatchResult, MatchError> {
         let profile = self.profile(profile_id)?;
-        let (results, retrieved, exhaustive) = self.rank_vacancies(&profile, access, request, true)?;
+        let (results, retrieved, exhaustive) =
+            self.rank_vacancies(&profile, access, request, true)?;
         let result = self.result(results, retrieved, exhaustive);
         self.log("vacancies", profile_id.0, request, &result);
         Ok(result)

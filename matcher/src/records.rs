@@ -125,7 +125,11 @@ impl ProfileRecord {
     ) -> ProfileRecord {
         let p = &profile.draft;
         let occupation = |u: &str| taxonomy.occupation_idx(u).map(|o| o.0);
-        let mut licences: Vec<u64> = p.licences.iter().map(|l| term_hash(&normalise(l))).collect();
+        let mut licences: Vec<u64> = p
+            .licences
+            .iter()
+            .map(|l| term_hash(&normalise(l)))
+            .collect();
         licences.sort_unstable();
         licences.dedup();
         let mut certificates: Vec<u64> = p
@@ -166,7 +170,12 @@ impl ProfileRecord {
             languages: p
                 .languages
                 .iter()
-                .map(|l| (term_hash(&l.language.to_ascii_lowercase()), level_rank(l.level)))
+                .map(|l| {
+                    (
+                        term_hash(&l.language.to_ascii_lowercase()),
+                        level_rank(l.level),
+                    )
+                })
                 .collect(),
             licences,
             certificates,

@@ -438,8 +438,7 @@ fn coverage(
 ) -> f64 {
     let (mut got, mut possible) = (0.0, 0.0);
     for (i, (skill, essential)) in required.iter().enumerate() {
-        let weight =
-            taxonomy.skill_rarity(SkillIdx(*skill)) * if *essential { 2.0 } else { 1.0 };
+        let weight = taxonomy.skill_rarity(SkillIdx(*skill)) * if *essential { 2.0 } else { 1.0 };
         let credit = match level(i, *skill) {
             HAS => 1.0,
             RELATED => config.related_skill_credit,
@@ -662,8 +661,7 @@ impl Scorer<'_> {
         } else if g.willing_to_relocate {
             cfg.relocation_score
         } else if v.remote == RemoteMode::Hybrid
-            && g
-                .distance_km
+            && g.distance_km
                 .is_some_and(|d| d <= 2.0 * f64::from(p.commute_km.max(0)))
         {
             0.4

@@ -6,9 +6,9 @@ use matcher::index::document::{profile_document, vacancy_document};
 use serde::Serialize;
 
 use super::sync::{commit_with, open_writer};
-use matcher::ranking::Analyzers;
 use super::{CommitPayload, IndexError, IndexRoot, ReferenceData, SearchIndex};
 use crate::store::{outbox, profiles, vacancies, Store};
+use matcher::ranking::Analyzers;
 
 /// Records read from the store per page.
 const PAGE: i64 = 2_000;
@@ -93,13 +93,25 @@ pub fn rebuild(
             match page {
                 Page::Vacancies(page) => {
                     for v in &page {
-                        writer.add_document(vacancy_document(s, v, taxonomy, geography, &mut analyzers))?;
+                        writer.add_document(vacancy_document(
+                            s,
+                            v,
+                            taxonomy,
+                            geography,
+                            &mut analyzers,
+                        ))?;
                     }
                     report.vacancies += page.len() as u64;
                 }
                 Page::Profiles(page) => {
                     for p in &page {
-                        writer.add_document(profile_document(s, p, taxonomy, geography, &mut analyzers))?;
+                        writer.add_document(profile_document(
+                            s,
+                            p,
+                            taxonomy,
+                            geography,
+                            &mut analyzers,
+                        ))?;
                     }
                     report.profiles += page.len() as u64;
                 }

@@ -14,9 +14,9 @@ use std::sync::{Arc, Mutex};
 
 use matcher::geography::Geography;
 use matcher::records::{ProfileRecord, Record, VacancyRecord};
-use tantivy::schema::{Field, Value};
 use tantivy::index::SegmentId;
-use tantivy::{DocId, SegmentReader, Searcher, TantivyDocument};
+use tantivy::schema::{Field, Value};
+use tantivy::{DocId, Searcher, SegmentReader, TantivyDocument};
 
 use super::IndexError;
 
@@ -44,9 +44,10 @@ impl SegmentRecords {
 
     pub fn vacancy(&self, doc: DocId) -> Option<&VacancyRecord> {
         match self.slots.get(doc as usize).copied() {
-            Some(slot) if slot != NONE && slot & VACANCY != 0 => {
-                self.vacancies.get((slot & !VACANCY) as usize).map(|(_, v)| v)
-            }
+            Some(slot) if slot != NONE && slot & VACANCY != 0 => self
+                .vacancies
+                .get((slot & !VACANCY) as usize)
+                .map(|(_, v)| v),
             _ => None,
         }
     }
@@ -136,13 +137,20 @@ impl RecordCache {
     /// The records of every segment of `searcher`, in segment order:
     /// segments seen before come from memory, new ones are decoded (in
     /// parallel), and segments the searcher no longer has are dropped.
-    pub fn for_searcher(&self, searcher: &Searcher) -> Result<Vec<Arc<SegmentRecords>>, IndexError> {
+    pub fn for_searcher(
+        &self,
+        searcher: &Searcher,
+    ) -> Result<Vec<Arc<SegmentRecords>>, IndexError> {
         let readers = searcher.segment_readers();
         let known: HashMap<SegmentId, Arc<SegmentRecords>> = {
             let cache = self.segments.lock().unwrap_or_else(|e| e.into_inner());
             readers
                 .iter()
-                .filter_map(|r| cache.get(&r.segment_id()).map(|s| (r.segment_id(), s.clone())))
+                .filter_map(|r| {
+                    cache
+                        .get(&r.segment_id())
+                        .map(|s| (r.segment_id(), s.clone()))
+                })
                 .collect()
         };
         let missing: Vec<&SegmentReader> = readers

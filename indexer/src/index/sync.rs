@@ -7,8 +7,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use matcher::domain::{ProfileId, VacancyId};
-use matcher::ranking::Analyzers;
 use matcher::index::document::{profile_document, profile_key, vacancy_document, vacancy_key};
+use matcher::ranking::Analyzers;
 use serde::Serialize;
 use tantivy::{IndexWriter, TantivyDocument, Term};
 
@@ -181,12 +181,22 @@ impl IndexSync {
                 .delete_term(Term::from_field_text(s.doc_key, &profile_key(*id)));
         }
         for v in &current_vacancies {
-            self.writer
-                .add_document(vacancy_document(s, v, taxonomy, geography, &mut analyzers))?;
+            self.writer.add_document(vacancy_document(
+                s,
+                v,
+                taxonomy,
+                geography,
+                &mut analyzers,
+            ))?;
         }
         for p in &current_profiles {
-            self.writer
-                .add_document(profile_document(s, p, taxonomy, geography, &mut analyzers))?;
+            self.writer.add_document(profile_document(
+                s,
+                p,
+                taxonomy,
+                geography,
+                &mut analyzers,
+            ))?;
         }
         commit_with(
             &mut self.writer,

@@ -376,3 +376,63 @@ fn scores_are_deterministic_and_explained() {
     other.weights.skills = 0.5;
     assert_ne!(other.hash(), config.hash());
 }
+
+fn keys(value: &serde_json::Value, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                out.push(k.clone());
+                keys(v, out);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| keys(v, out)),
+        _ => {}
+    }
+}
+
+/// DESIGN.md invariant 3 for the match records the index stores: no key
+/// names a protected attribute, and no name, contact detail or note of a
+/// profile is in its record.
+#[test]
+fn match_records_hold_no_protected_attribute_or_contact_details() {
+    use matcher::index::schema::protected_attribute;
+    use matcher::records::{ProfileRecord, Record, VacancyRecord};
+    let w = world();
+    let mut a = Analyzers::new(&w.lexicon);
+    let mut checked = 0;
+    for p in w.profiles.iter().take(300) {
+        let terms = a.profile_terms(&w.taxonomy, p);
+        let record = Record::Profile(ProfileRecord::new(p, &w.taxonomy, &w.geography, &terms));
+        let json = String::from_utf8(record.to_json()).unwrap();
+        let mut names = Vec::new();
+        keys(&serde_json::from_str(&json).unwrap(), &mut names);
+        for k in &names {
+            assert_eq!(protected_attribute(k), None, "record key {k:?}");
+        }
+        let c = &p.draft.contact;
+        for secret in [
+            Some(&c.full_name),
+            c.email.as_ref(),
+            c.phone.as_ref(),
+            c.notes.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|s| s.len() > 3)
+        {
+            assert!(!json.contains(secret.as_str()), "{secret:?} in {json}");
+        }
+        assert!(!json.contains(&p.pseudonym));
+        // The stored form reads back to the same record.
+        let back = Record::from_json(json.as_bytes(), &w.geography).unwrap();
+        assert_eq!(back, record);
+        checked += 1;
+    }
+    for v in w.vacancies.iter().take(100) {
+        let terms = a.vacancy_terms(&w.taxonomy, v);
+        let record = Record::Vacancy(VacancyRecord::new(v, &w.taxonomy, &w.geography, &terms));
+        let back = Record::from_json(&record.to_json(), &w.geography).unwrap();
+        assert_eq!(back, record);
+    }
+    assert_eq!(checked, 300);
+}

@@ -220,63 +220,68 @@ impl Default for IndexSchema {
     }
 }
 
+/// The protected attribute a field name speaks of, if any (DESIGN.md
+/// invariant 3): index fields and match record keys are checked with it.
+pub fn protected_attribute(name: &str) -> Option<&'static str> {
+    // Whole words of a field name…
+    const WORDS: &[&str] = &[
+        "age",
+        "birth",
+        "born",
+        "birthday",
+        "sex",
+        "race",
+        "origin",
+        "mother",
+        "tongue",
+        "native",
+        "health",
+        "family",
+        "child",
+        "children",
+        "faith",
+        "opinion",
+        "union",
+        "orientation",
+        "photo",
+        "name",
+        "email",
+        "phone",
+        "address",
+        "ssn",
+        "hetu",
+        "notes",
+        "contact",
+    ];
+    // …and word beginnings.
+    const STEMS: &[&str] = &[
+        "gender",
+        "nationalit",
+        "citizen",
+        "ethnic",
+        "disab",
+        "sick",
+        "pregnan",
+        "marit",
+        "married",
+        "religio",
+        "politic",
+    ];
+    name.split('_').find_map(|part| {
+        WORDS
+            .iter()
+            .find(|w| **w == part)
+            .or_else(|| STEMS.iter().find(|s| part.starts_with(**s)))
+            .copied()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// The protected attribute a field name speaks of, if any.
     fn protected(name: &str) -> Option<&'static str> {
-        // Whole words of a field name…
-        const WORDS: &[&str] = &[
-            "age",
-            "birth",
-            "born",
-            "birthday",
-            "sex",
-            "race",
-            "origin",
-            "mother",
-            "tongue",
-            "native",
-            "health",
-            "family",
-            "child",
-            "children",
-            "faith",
-            "opinion",
-            "union",
-            "orientation",
-            "photo",
-            "name",
-            "email",
-            "phone",
-            "address",
-            "ssn",
-            "hetu",
-            "notes",
-            "contact",
-        ];
-        // …and word beginnings.
-        const STEMS: &[&str] = &[
-            "gender",
-            "nationalit",
-            "citizen",
-            "ethnic",
-            "disab",
-            "sick",
-            "pregnan",
-            "marit",
-            "married",
-            "religio",
-            "politic",
-        ];
-        name.split('_').find_map(|part| {
-            WORDS
-                .iter()
-                .find(|w| **w == part)
-                .or_else(|| STEMS.iter().find(|s| part.starts_with(**s)))
-                .copied()
-        })
+        protected_attribute(name)
     }
 
     /// DESIGN.md invariant 3: no protected attribute is ever indexed. A field
