@@ -12,6 +12,8 @@ pub struct ApiError {
     pub status: StatusCode,
     pub code: &'static str,
     pub detail: String,
+    /// Seconds for `Retry-After` (429 and 503).
+    pub retry_after: Option<u64>,
 }
 
 /// The JSON body of an error answer.
@@ -31,6 +33,30 @@ impl ApiError {
             status,
             code,
             detail: detail.into(),
+            retry_after: None,
+        }
+    }
+
+    pub fn bad_request(code: &'static str, detail: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, code, detail)
+    }
+
+    pub fn unauthorized(code: &'static str, detail: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::UNAUTHORIZED, code, detail)
+    }
+
+    pub fn forbidden(detail: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::FORBIDDEN, "forbidden", detail)
+    }
+
+    pub fn rate_limited(wait: std::time::Duration) -> ApiError {
+        ApiError {
+            retry_after: Some(wait.as_secs().max(1)),
+            ..ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                "too many requests for this token; retry later",
+            )
         }
     }
 
@@ -39,7 +65,10 @@ impl ApiError {
     }
 
     pub fn unavailable(code: &'static str, detail: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, code, detail)
+        ApiError {
+            retry_after: Some(5),
+            ..ApiError::new(StatusCode::SERVICE_UNAVAILABLE, code, detail)
+        }
     }
 
     /// A failure that is ours, not the caller's: logged in full, answered
@@ -73,9 +102,15 @@ impl ResponseError for ApiError {
             code: self.code,
             detail: &self.detail,
         };
-        HttpResponse::build(self.status)
-            .content_type("application/problem+json")
-            .json(problem)
+        let mut response = HttpResponse::build(self.status);
+        response.content_type("application/problem+json");
+        if let Some(seconds) = self.retry_after {
+            response.insert_header(("Retry-After", seconds.to_string()));
+        }
+        if self.status == StatusCode::UNAUTHORIZED {
+            response.insert_header(("WWW-Authenticate", "Bearer"));
+        }
+        response.body(serde_json::to_string(&problem).unwrap_or_default())
     }
 }
 
@@ -93,6 +128,34 @@ impl From<indexer::store::StoreError> for ApiError {
                 ApiError::unavailable(e.code(), "the database is not reachable")
             }
             E::InvalidUrl(_) | E::Migration(_) | E::Database(_) => ApiError::internal(&e),
+        }
+    }
+}
+
+impl From<indexer::index::IndexError> for ApiError {
+    fn from(e: indexer::index::IndexError) -> ApiError {
+        match e {
+            indexer::index::IndexError::Store(inner) => ApiError::from(inner),
+            e => {
+                tracing::error!(error = %e, "index error");
+                ApiError::unavailable(e.code(), "the index is not available")
+            }
+        }
+    }
+}
+
+impl From<indexer::matching::MatchError> for ApiError {
+    fn from(e: indexer::matching::MatchError) -> ApiError {
+        use indexer::matching::MatchError as E;
+        match e {
+            E::NotFound { kind, id } => ApiError::not_found(format!("{kind} {id} not found")),
+            E::Store(inner) => ApiError::from(inner),
+            E::Index(inner) => ApiError::from(inner),
+            E::StaleIndex { .. } => ApiError::unavailable("index_stale", e.to_string()),
+            E::Tantivy(_) => {
+                tracing::error!(error = %e, "index error");
+                ApiError::unavailable("index_error", "the index is not available")
+            }
         }
     }
 }

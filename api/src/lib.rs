@@ -1,7 +1,10 @@
 //! How people get out: the actix-web application (routes, errors, auth as it
 //! grows) and the pieces the `kohtaanto` binary shares with tests.
 
+pub mod auth;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod metrics;
+pub mod routes;
 pub mod server;

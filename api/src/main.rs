@@ -583,6 +583,7 @@ fn serve(store: Store, config: &config::Config) -> Result<(), CliError> {
     let geography = Arc::clone(&reference.geography);
     let coding =
         (!feeds.is_empty()).then(|| Arc::new(indexer::feeds::FeedCoding::new(&reference.taxonomy)));
+    let state = AppState::new(store.clone(), &root)?;
     let sync = IndexSync::open(root, reference)?;
     let stop = Arc::new(AtomicBool::new(false));
     let scheduler = (!feeds.is_empty()).then(|| {
@@ -602,7 +603,7 @@ fn serve(store: Store, config: &config::Config) -> Result<(), CliError> {
         std::time::Duration::from_millis(100),
     );
     let served = actix_web::rt::System::new().block_on(async {
-        let app = Application::build(AppState { store }, address).map_err(failed)?;
+        let app = Application::build(state, address).map_err(failed)?;
         let host = address.rsplit_once(':').map_or(address, |(h, _)| h);
         println!("listening on http://{host}:{}", app.port());
         use std::io::Write;

@@ -7,6 +7,7 @@ pub mod feeds;
 pub mod generate;
 pub mod index;
 pub mod matching;
+pub mod search;
 pub mod sources;
 pub mod store;
 pub mod testkit;

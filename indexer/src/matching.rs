@@ -104,8 +104,8 @@ impl TermStats for IndexTerms<'_> {
 /// The matching engine of one process.
 pub struct MatchEngine {
     store: Store,
-    reference: ReferenceData,
-    index: SearchIndex,
+    pub(crate) reference: ReferenceData,
+    pub(crate) index: SearchIndex,
     config: ScoringConfig,
     records: RecordCache,
     analyzers: Analyzers,
@@ -244,9 +244,9 @@ type Address = (usize, DocId);
 
 /// One query's view of the index: a searcher, the records of its segments
 /// and a scorer whose text statistics come from it.
-struct Snapshot {
-    searcher: Searcher,
-    segments: Vec<Arc<SegmentRecords>>,
+pub(crate) struct Snapshot {
+    pub(crate) searcher: Searcher,
+    pub(crate) segments: Vec<Arc<SegmentRecords>>,
 }
 
 impl MatchEngine {
@@ -282,7 +282,7 @@ impl MatchEngine {
 
     /// A fresh searcher and its segments' records. Fails when the index was
     /// built with another taxonomy (records name skills by index).
-    fn snapshot(&self) -> Result<Snapshot, MatchError> {
+    pub(crate) fn snapshot(&self) -> Result<Snapshot, MatchError> {
         self.index.reader.reload()?;
         let searcher = self.index.reader.searcher();
         let payload = self.index.index.load_metas()?.payload;
@@ -383,10 +383,21 @@ impl MatchEngine {
         request: &MatchRequest,
     ) -> Result<MatchResult, MatchError> {
         let vacancy = self.vacancy(vacancy_id)?;
+        self.candidates_of(&vacancy, access, request)
+    }
+
+    /// Top candidates for a vacancy the caller already holds (read with
+    /// its access filter, or given in a request and not stored).
+    pub fn candidates_of(
+        &self,
+        vacancy: &Vacancy,
+        access: ProfileAccess,
+        request: &MatchRequest,
+    ) -> Result<MatchResult, MatchError> {
         let (results, retrieved, exhaustive) =
-            self.rank_candidates(&vacancy, access, request, true)?;
+            self.rank_candidates(vacancy, access, request, true)?;
         let result = self.result(results, retrieved, exhaustive);
-        self.log("candidates", vacancy_id.0, request, &result);
+        self.log("candidates", vacancy.id.0, request, &result);
         Ok(result)
     }
 
@@ -410,10 +421,20 @@ impl MatchEngine {
         request: &MatchRequest,
     ) -> Result<MatchResult, MatchError> {
         let profile = self.profile(profile_id)?;
+        self.vacancies_of(&profile, access, request)
+    }
+
+    /// Top vacancies for a profile the caller already holds.
+    pub fn vacancies_of(
+        &self,
+        profile: &JobseekerProfile,
+        access: VacancyAccess,
+        request: &MatchRequest,
+    ) -> Result<MatchResult, MatchError> {
         let (results, retrieved, exhaustive) =
-            self.rank_vacancies(&profile, access, request, true)?;
+            self.rank_vacancies(profile, access, request, true)?;
         let result = self.result(results, retrieved, exhaustive);
-        self.log("vacancies", profile_id.0, request, &result);
+        self.log("vacancies", profile.id.0, request, &result);
         Ok(result)
     }
 

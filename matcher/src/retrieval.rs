@@ -63,6 +63,23 @@ fn any(clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     ))
 }
 
+/// The clause that restricts vacancies to those `access` may see (`None`
+/// for advisers, who see every vacancy).
+pub fn vacancy_access_clause(s: &IndexSchema, access: VacancyAccess) -> Option<Box<dyn Query>> {
+    match access {
+        VacancyAccess::All => None,
+        VacancyAccess::Agency(org) => Some(any(vec![
+            term(s.visibility, "public"),
+            u64_term(s.shared_with, org.0 as u64),
+            u64_term(s.owner_org, org.0 as u64),
+        ])),
+        VacancyAccess::Employer(org) => Some(any(vec![
+            term(s.visibility, "public"),
+            u64_term(s.owner_org, org.0 as u64),
+        ])),
+    }
+}
+
 fn date(now: chrono::NaiveDateTime) -> DateTime {
     DateTime::from_timestamp_secs(now.and_utc().timestamp())
 }
@@ -249,23 +266,8 @@ pub fn vacancies_query(
             )),
         ),
     ];
-    match access {
-        VacancyAccess::All => {}
-        VacancyAccess::Agency(org) => must.push((
-            Occur::Must,
-            any(vec![
-                term(s.visibility, "public"),
-                u64_term(s.shared_with, org.0 as u64),
-                u64_term(s.owner_org, org.0 as u64),
-            ]),
-        )),
-        VacancyAccess::Employer(org) => must.push((
-            Occur::Must,
-            any(vec![
-                term(s.visibility, "public"),
-                u64_term(s.owner_org, org.0 as u64),
-            ]),
-        )),
+    if let Some(clause) = vacancy_access_clause(s, access) {
+        must.push((Occur::Must, clause));
     }
     // Hard requirements the profile does not meet exclude the vacancy.
     let languages: BTreeSet<String> = p.languages.iter().flat_map(language_terms).collect();

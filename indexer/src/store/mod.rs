@@ -7,6 +7,8 @@
 //! transactions. Every write to a vacancy or profile writes its outbox row in
 //! the same transaction (DESIGN.md invariant 1).
 
+pub mod access;
+pub mod audit;
 pub mod match_log;
 pub mod orgs;
 pub mod outbox;

@@ -1,0 +1,240 @@
+//! Ranked matches in both directions. Advisers match every active profile
+//! nationwide; agencies only consented profiles (pseudonymised) and the
+//! vacancies they may see; employers get anonymous summaries for their own
+//! vacancies. Every match query is audited.
+
+use actix_web::{web, HttpResponse};
+use indexer::matching::{MatchRequest, MatchResult};
+use indexer::store::access;
+use matcher::domain::{Role, Vacancy, VacancyId};
+use matcher::ranking::Ranked;
+use matcher::retrieval::{ProfileAccess, VacancyAccess};
+use matcher::scoring::Scope;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::page_size;
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::server::{blocking, AppState};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MatchQuery {
+    limit: Option<usize>,
+    scope: Option<String>,
+    explain: Option<bool>,
+}
+
+struct Options {
+    limit: usize,
+    scope: Scope,
+    explain: bool,
+}
+
+fn options(q: &MatchQuery) -> Result<Options, ApiError> {
+    let scope = match &q.scope {
+        None => Scope::Mobility,
+        Some(s) => s
+            .parse()
+            .map_err(|e: String| ApiError::bad_request("invalid_scope", e))?,
+    };
+    Ok(Options {
+        limit: page_size(q.limit, 100)?,
+        scope,
+        explain: q.explain.unwrap_or(true),
+    })
+}
+
+fn request(caller: &Caller, o: &Options) -> MatchRequest {
+    MatchRequest {
+        limit: o.limit,
+        scope: o.scope,
+        now: chrono::Utc::now().naive_utc(),
+        org_id: Some(caller.org.0),
+        token_id: Some(caller.token.0),
+    }
+}
+
+fn ranked(r: &Ranked, explain: bool) -> Value {
+    let mut v = serde_json::to_value(r).unwrap_or(Value::Null);
+    if !explain {
+        if let Some(score) = v.get_mut("score").and_then(Value::as_object_mut) {
+            let total = score.get("total").cloned();
+            score.clear();
+            if let Some(t) = total {
+                score.insert("total".into(), t);
+            }
+        }
+    }
+    v
+}
+
+/// What an employer may know of a ranking: how many fit and how well, never
+/// who (no id, pseudonym, home or distance).
+fn anonymous(result: &MatchResult) -> Value {
+    json!({
+        "request_id": result.request_id,
+        "candidates": result.results.len(),
+        "results": result.results.iter().enumerate().map(|(i, r)| json!({
+            "rank": i + 1,
+            "total": r.score.total,
+            "matched_skills": r.score.matched_skills,
+            "missing_essential_skills": r.score.missing_essential_skills,
+            "within_commute": r.score.mobility.within_commute,
+            "willing_to_relocate": r.score.mobility.willing_to_relocate,
+            "cross_regional": r.cross_regional.as_ref().map(|c| c.flagged),
+        })).collect::<Vec<_>>(),
+        "config_hash": result.config_hash,
+    })
+}
+
+fn full(result: &MatchResult, explain: bool, with_pseudonyms: &[(i64, String)]) -> Value {
+    json!({
+        "request_id": result.request_id,
+        "exhaustive": result.exhaustive,
+        "config_hash": result.config_hash,
+        "taxonomy_version": result.taxonomy_version,
+        "results": result.results.iter().map(|r| {
+            let mut v = ranked(r, explain);
+            if let Some((_, p)) = with_pseudonyms.iter().find(|(id, _)| *id == r.id) {
+                v["pseudonym"] = json!(p);
+            }
+            v
+        }).collect::<Vec<_>>(),
+    })
+}
+
+/// Rank candidates for `vacancy` as `caller`, audit the query, and shape
+/// the answer for the caller's role.
+async fn rank_for(
+    state: &AppState,
+    caller: &Caller,
+    vacancy: Vacancy,
+    o: Options,
+) -> Result<HttpResponse, ApiError> {
+    let access = match caller.role {
+        Role::Adviser => ProfileAccess::AllActive,
+        // Employers see no one, only how many fit: rank what advisers rank.
+        Role::Employer => ProfileAccess::AllActive,
+        Role::Recruiter => ProfileAccess::Consented,
+        _ => return Err(ApiError::forbidden("this role does not match")),
+    };
+    let st = state.clone();
+    let who = caller.clone();
+    let req = request(caller, &o);
+    let (result, pseudonyms) = blocking(move || {
+        let result = st
+            .engine
+            .candidates_of(&vacancy, access, &req)
+            .map_err(ApiError::from)?;
+        let ids: Vec<_> = result
+            .results
+            .iter()
+            .map(|r| matcher::domain::ProfileId(r.id))
+            .collect();
+        let pseudonyms = st
+            .store
+            .write(|c| {
+                indexer::store::audit::append(
+                    c,
+                    &indexer::store::audit::NewEvent {
+                        org_id: Some(who.org.0),
+                        token_id: Some(who.token.0),
+                        role: Some(who.role.as_str()),
+                        action: "match.candidates",
+                        subject_kind: "vacancy",
+                        subject_id: vacancy.id.to_string(),
+                        reason: Some(&result.request_id),
+                        request_id: &who.request_id,
+                    },
+                )?;
+                if who.role == Role::Employer {
+                    return Ok(Vec::new());
+                }
+                Ok(indexer::store::profiles::get_profiles(c, &ids)?
+                    .into_iter()
+                    .map(|p| (p.id.0, p.pseudonym))
+                    .collect::<Vec<_>>())
+            })
+            .map_err(ApiError::from)?;
+        Ok((result, pseudonyms))
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(if caller.role == Role::Employer {
+        anonymous(&result)
+    } else {
+        full(&result, o.explain, &pseudonyms)
+    }))
+}
+
+pub async fn candidates(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    query: web::Query<MatchQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let o = options(&query)?;
+    let viewer = super::vacancies::viewer(&caller)?;
+    let store = state.store.clone();
+    let id = *id;
+    let vacancy = blocking(move || {
+        store
+            .read(|c| access::vacancy_for(c, VacancyId(id), viewer))
+            .map_err(ApiError::from)
+    })
+    .await?
+    .ok_or_else(|| ApiError::not_found(format!("vacancy {id} not found")))?;
+    if caller.role == Role::Employer && vacancy.draft.owner_org != caller.org {
+        return Err(ApiError::forbidden(
+            "employers match only their own vacancies",
+        ));
+    }
+    rank_for(&state, &caller, vacancy, o).await
+}
+
+pub async fn candidates_for_body(
+    caller: Caller,
+    state: web::Data<AppState>,
+    query: web::Query<MatchQuery>,
+    body: web::Json<Value>,
+) -> Result<HttpResponse, ApiError> {
+    let o = options(&query)?;
+    super::vacancies::viewer(&caller)?;
+    let draft = super::vacancies::draft_from_body(&state, caller.org, &body)?;
+    let now = chrono::Utc::now().naive_utc();
+    let vacancy = Vacancy {
+        id: VacancyId(0),
+        version: 0,
+        created_at: now,
+        updated_at: now,
+        draft,
+    };
+    rank_for(&state, &caller, vacancy, o).await
+}
+
+pub async fn vacancies(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    query: web::Query<MatchQuery>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(&[Role::Adviser, Role::Recruiter])?;
+    let o = options(&query)?;
+    let access = super::vacancies::index_access(&caller)?;
+    let access = match access {
+        VacancyAccess::Employer(_) => return Err(ApiError::forbidden("employers do not match profiles")),
+        a => a,
+    };
+    let profile =
+        super::profiles::read_audited(&state, &caller, *id, "match.vacancies").await?;
+    let st = state.clone();
+    let req = request(&caller, &o);
+    let result = blocking(move || {
+        st.engine
+            .vacancies_of(&profile, access, &req)
+            .map_err(ApiError::from)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(full(&result, o.explain, &[])))
+}

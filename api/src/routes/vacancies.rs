@@ -1,0 +1,383 @@
+//! Vacancies: post, read, change and delete own ones; search what the
+//! caller may see; introductions of candidates.
+
+use actix_web::{web, HttpResponse};
+use indexer::search::VacancySearch;
+use indexer::store::access::{self, ProfileViewer, VacancyViewer};
+use indexer::store::{audit, vacancies as store_vacancies};
+use matcher::domain::{
+    ContractType, OrgId, ProfileId, RemoteMode, Role, Vacancy, VacancyDraft, VacancyId,
+    VacancyStatus, Visibility, WorkTime,
+};
+use matcher::retrieval::VacancyAccess;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::{check_query, cursor, merge_patch, page_size, MAX_PAGE};
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::server::{blocking, AppState};
+
+/// How `caller` reads vacancies (403 for roles that read none).
+pub fn viewer(caller: &Caller) -> Result<VacancyViewer, ApiError> {
+    match caller.role {
+        Role::Adviser => Ok(VacancyViewer::Adviser),
+        Role::Recruiter => Ok(VacancyViewer::Agency(caller.org)),
+        Role::Employer => Ok(VacancyViewer::Employer(caller.org)),
+        Role::Analyst | Role::Admin => Err(ApiError::forbidden(format!(
+            "the {} role reads no vacancies",
+            caller.role
+        ))),
+    }
+}
+
+/// The index access of `caller`.
+pub fn index_access(caller: &Caller) -> Result<VacancyAccess, ApiError> {
+    Ok(match viewer(caller)? {
+        VacancyViewer::Adviser => VacancyAccess::All,
+        VacancyViewer::Agency(org) => VacancyAccess::Agency(org),
+        VacancyViewer::Employer(org) => VacancyAccess::Employer(org),
+    })
+}
+
+/// A vacancy as `caller` sees it: the agencies it is shared with are the
+/// owner's (and advisers') business only.
+pub fn view(caller: &Caller, mut v: Vacancy) -> Value {
+    if caller.role != Role::Adviser && v.draft.owner_org != caller.org {
+        v.draft.shared_with.clear();
+    }
+    serde_json::to_value(&v).unwrap_or(Value::Null)
+}
+
+fn template(owner: OrgId) -> VacancyDraft {
+    let mut id = [0u8; 8];
+    let _ = getrandom::fill(&mut id);
+    VacancyDraft {
+        source: "api".into(),
+        source_id: format!("api-{}", hex::encode(id)),
+        owner_org: owner,
+        title: String::new(),
+        description: String::new(),
+        ad_language: "fi".into(),
+        employer_name: None,
+        occupation_uri: None,
+        isco_code: None,
+        industry_code: None,
+        skills: Vec::new(),
+        municipality_code: None,
+        lat: None,
+        lon: None,
+        remote: RemoteMode::None,
+        work_time: WorkTime::FullTime,
+        contract_type: ContractType::Permanent,
+        positions: 1,
+        salary_min_eur: None,
+        salary_max_eur: None,
+        languages: Vec::new(),
+        licences: Vec::new(),
+        certificates: Vec::new(),
+        start_date: None,
+        expires_at: None,
+        visibility: Visibility::Public,
+        shared_with: Vec::new(),
+        status: VacancyStatus::Open,
+    }
+}
+
+const FIXED: &[&str] = &["source", "owner_org", "id", "created_at", "updated_at"];
+
+/// A vacancy draft from a request body, owned by `owner`, coded to ESCO
+/// when it names no occupation.
+pub fn draft_from_body(
+    state: &AppState,
+    owner: OrgId,
+    body: &Value,
+) -> Result<VacancyDraft, ApiError> {
+    let mut value = serde_json::to_value(template(owner)).unwrap_or(Value::Null);
+    merge_patch(&mut value, body, FIXED)?;
+    let mut draft: VacancyDraft = serde_json::from_value(value)
+        .map_err(|e| ApiError::bad_request("invalid_body", e.to_string()))?;
+    draft
+        .validate()
+        .map_err(|e| ApiError::new(actix_web::http::StatusCode::UNPROCESSABLE_ENTITY, "invalid_vacancy", e.to_string()))?;
+    state.feed_coding.code(&mut draft);
+    Ok(draft)
+}
+
+pub async fn create(
+    caller: Caller,
+    state: web::Data<AppState>,
+    body: web::Json<Value>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(&[Role::Recruiter, Role::Employer])?;
+    let draft = draft_from_body(&state, caller.org, &body)?;
+    let store = state.store.clone();
+    let created = blocking(move || {
+        store
+            .write(|c| store_vacancies::create_vacancy(c, &draft))
+            .map_err(ApiError::from)
+    })
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", format!("/v1/vacancies/{}", created.id)))
+        .json(view(&caller, created)))
+}
+
+/// The vacancy `id` as `caller` may see it, else 404.
+async fn visible(state: &AppState, caller: &Caller, id: i64) -> Result<Vacancy, ApiError> {
+    let viewer = viewer(caller)?;
+    let store = state.store.clone();
+    blocking(move || {
+        store
+            .read(|c| access::vacancy_for(c, VacancyId(id), viewer))
+            .map_err(ApiError::from)
+    })
+    .await?
+    .ok_or_else(|| ApiError::not_found(format!("vacancy {id} not found")))
+}
+
+pub async fn get(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let v = visible(&state, &caller, *id).await?;
+    Ok(HttpResponse::Ok().json(view(&caller, v)))
+}
+
+/// An own vacancy: 404 when invisible, 403 when visible but someone else's.
+async fn owned(state: &AppState, caller: &Caller, id: i64) -> Result<Vacancy, ApiError> {
+    caller.require(&[Role::Recruiter, Role::Employer])?;
+    let v = visible(state, caller, id).await?;
+    if v.draft.owner_org != caller.org {
+        return Err(ApiError::forbidden("only the owner may change a vacancy"));
+    }
+    Ok(v)
+}
+
+pub async fn patch(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    body: web::Json<Value>,
+) -> Result<HttpResponse, ApiError> {
+    let current = owned(&state, &caller, *id).await?;
+    let mut body = body.into_inner();
+    let version = body
+        .as_object_mut()
+        .and_then(|o| o.remove("version"))
+        .and_then(|v| v.as_i64())
+        .ok_or_else(|| ApiError::bad_request("version_required", "send the current `version`"))?;
+    let mut value = serde_json::to_value(&current.draft).unwrap_or(Value::Null);
+    merge_patch(&mut value, &body, FIXED)?;
+    let draft: VacancyDraft = serde_json::from_value(value)
+        .map_err(|e| ApiError::bad_request("invalid_body", e.to_string()))?;
+    let store = state.store.clone();
+    let id = current.id;
+    let updated = blocking(move || {
+        store
+            .write(|c| store_vacancies::update_vacancy(c, id, &draft, Some(version)))
+            .map_err(ApiError::from)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(view(&caller, updated)))
+}
+
+pub async fn delete(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let current = owned(&state, &caller, *id).await?;
+    let store = state.store.clone();
+    blocking(move || {
+        store
+            .write(|c| store_vacancies::delete_vacancy(c, current.id))
+            .map_err(ApiError::from)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchQuery {
+    q: Option<String>,
+    occupation: Option<String>,
+    municipality: Option<String>,
+    region: Option<String>,
+    near: Option<String>,
+    radius_km: Option<f64>,
+    work_time: Option<WorkTime>,
+    remote: Option<RemoteMode>,
+    language: Option<String>,
+    limit: Option<usize>,
+    cursor: Option<String>,
+}
+
+pub async fn search(
+    caller: Caller,
+    state: web::Data<AppState>,
+    query: web::Query<SearchQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let access = index_access(&caller)?;
+    let viewer = viewer(&caller)?;
+    let q = query.into_inner();
+    if let Some(text) = &q.q {
+        check_query(text)?;
+    }
+    let limit = page_size(q.limit, MAX_PAGE)?;
+    let offset = cursor(q.cursor.as_deref())? as usize;
+    let radius = q.radius_km.unwrap_or(50.0);
+    if !(0.0..=1500.0).contains(&radius) {
+        return Err(ApiError::bad_request("invalid_radius", "radius_km must be 0–1500"));
+    }
+    for (name, value) in [
+        ("occupation", &q.occupation),
+        ("municipality", &q.municipality),
+        ("region", &q.region),
+        ("near", &q.near),
+        ("language", &q.language),
+    ] {
+        if value.as_ref().is_some_and(|v| v.len() > 200) {
+            return Err(ApiError::bad_request("query_too_long", format!("{name} is too long")));
+        }
+    }
+    let search = VacancySearch {
+        q: q.q,
+        occupation: q.occupation,
+        municipality: q.municipality,
+        region: q.region,
+        near: q.near.map(|n| (n, radius)),
+        work_time: q.work_time,
+        remote: q.remote,
+        language: q.language,
+        offset,
+        limit,
+    };
+    let st = state.clone();
+    let now = chrono::Utc::now().naive_utc();
+    let (page, items) = blocking(move || {
+        let page = st
+            .engine
+            .search_vacancies(&search, access, now)
+            .map_err(ApiError::from)?;
+        // Each hit is read again through the SQL access filter.
+        let items = st
+            .store
+            .read(|c| {
+                page.ids
+                    .iter()
+                    .filter_map(|id| access::vacancy_for(c, VacancyId(*id), viewer).transpose())
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .map_err(ApiError::from)?;
+        Ok((page, items))
+    })
+    .await?;
+    let next = offset + limit;
+    Ok(HttpResponse::Ok().json(json!({
+        "items": items.into_iter().map(|v| view(&caller, v)).collect::<Vec<_>>(),
+        "total": page.total,
+        "facets": page.facets,
+        "next_cursor": ((next as u64) < page.total).then(|| next.to_string()),
+    })))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IntroductionBody {
+    profile_id: i64,
+}
+
+pub async fn introduce(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    body: web::Json<IntroductionBody>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(&[Role::Adviser])?;
+    let vacancy = visible(&state, &caller, *id).await?;
+    let store = state.store.clone();
+    let profile_id = ProfileId(body.profile_id);
+    let who = caller.clone();
+    let introduced = blocking(move || {
+        store
+            .write(|c| {
+                let Some(profile) =
+                    access::profile_for(c, profile_id, ProfileViewer::Adviser(who.org))?
+                else {
+                    return Ok(None);
+                };
+                let intro = access::introduce(c, vacancy.id, profile.id, who.org)?;
+                audit::append(
+                    c,
+                    &audit::NewEvent {
+                        org_id: Some(who.org.0),
+                        token_id: Some(who.token.0),
+                        role: Some(who.role.as_str()),
+                        action: "profile.introduce",
+                        subject_kind: "profile",
+                        subject_id: profile.id.to_string(),
+                        reason: Some(&format!("vacancy {}", vacancy.id)),
+                        request_id: &who.request_id,
+                    },
+                )?;
+                Ok(Some(intro))
+            })
+            .map_err(ApiError::from)
+    })
+    .await?
+    .ok_or_else(|| ApiError::not_found(format!("profile {} not found", body.profile_id)))?;
+    Ok(HttpResponse::Created().json(introduced))
+}
+
+pub async fn introductions(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(&[Role::Adviser, Role::Employer])?;
+    let vacancy = visible(&state, &caller, *id).await?;
+    if caller.role == Role::Employer && vacancy.draft.owner_org != caller.org {
+        return Err(ApiError::forbidden("only the owner sees a vacancy's introductions"));
+    }
+    let store = state.store.clone();
+    let who = caller.clone();
+    let people = blocking(move || {
+        store
+            .write(|c| {
+                let mut out = Vec::new();
+                for intro in access::introductions_to(c, vacancy.id)? {
+                    let viewer = match who.role {
+                        Role::Employer => ProfileViewer::Employer(who.org),
+                        _ => ProfileViewer::Adviser(who.org),
+                    };
+                    let Some(p) = access::profile_for(c, intro.profile_id, viewer)? else {
+                        continue;
+                    };
+                    audit::append(
+                        c,
+                        &audit::NewEvent {
+                            org_id: Some(who.org.0),
+                            token_id: Some(who.token.0),
+                            role: Some(who.role.as_str()),
+                            action: "profile.view",
+                            subject_kind: "profile",
+                            subject_id: p.id.to_string(),
+                            reason: Some(&format!("introduced to vacancy {}", vacancy.id)),
+                            request_id: &who.request_id,
+                        },
+                    )?;
+                    out.push(json!({
+                        "introduced_at": intro.created_at,
+                        "profile": super::profiles::introduced_view(&p),
+                    }));
+                }
+                Ok(out)
+            })
+            .map_err(ApiError::from)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(json!({ "items": people })))
+}
