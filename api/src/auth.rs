@@ -68,17 +68,24 @@ fn bearer(request: &HttpRequest) -> Result<String, ApiError> {
     let value = request
         .headers()
         .get(header::AUTHORIZATION)
-        .ok_or_else(|| ApiError::unauthorized("missing_token", "send Authorization: Bearer <token>"))?;
+        .ok_or_else(|| {
+            ApiError::unauthorized("missing_token", "send Authorization: Bearer <token>")
+        })?;
     let value = value
         .to_str()
         .map_err(|_| ApiError::unauthorized("invalid_token", "the token is not valid"))?;
     let secret = value
         .strip_prefix("Bearer ")
         .or_else(|| value.strip_prefix("bearer "))
-        .ok_or_else(|| ApiError::unauthorized("missing_token", "send Authorization: Bearer <token>"))?
+        .ok_or_else(|| {
+            ApiError::unauthorized("missing_token", "send Authorization: Bearer <token>")
+        })?
         .trim();
     if secret.is_empty() || secret.len() > 200 {
-        return Err(ApiError::unauthorized("invalid_token", "the token is not valid"));
+        return Err(ApiError::unauthorized(
+            "invalid_token",
+            "the token is not valid",
+        ));
     }
     Ok(secret.to_owned())
 }
@@ -102,10 +109,7 @@ impl FromRequest for Caller {
             })
             .await?
             .ok_or_else(|| {
-                ApiError::unauthorized(
-                    "invalid_token",
-                    "the token is unknown, expired or revoked",
-                )
+                ApiError::unauthorized("invalid_token", "the token is unknown, expired or revoked")
             })?;
             if let Some(wait) = state.limiter.check(identity.token) {
                 return Err(ApiError::rate_limited(wait));
@@ -145,7 +149,8 @@ impl RateLimiter {
             buckets.clear();
         }
         let (tokens, at) = buckets.entry(token).or_insert((self.burst, now));
-        let refilled = (*tokens + now.duration_since(*at).as_secs_f64() * self.rate).min(self.burst);
+        let refilled =
+            (*tokens + now.duration_since(*at).as_secs_f64() * self.rate).min(self.burst);
         *at = now;
         if refilled >= 1.0 {
             *tokens = refilled - 1.0;

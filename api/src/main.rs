@@ -93,6 +93,20 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        what: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Walk the hash chain; exit 2 when an event was edited or deleted.
+    Verify {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Args)]
@@ -507,6 +521,25 @@ fn run(cli: Cli) -> Result<(), CliError> {
             println!("token {id} revoked");
         }
         Command::Taxonomy { what } => taxonomy_command(&store, what)?,
+        Command::Audit {
+            what: AuditCommand::Verify { json },
+        } => {
+            let v = store.read(store::audit::verify)?;
+            if json {
+                println!("{}", serde_json::to_string(&v).unwrap_or_default());
+            } else if let Some(id) = v.broken_at {
+                println!(
+                    "audit chain broken at event {id}: {} ({} events read)",
+                    v.reason.as_deref().unwrap_or(""),
+                    v.events
+                );
+            } else {
+                println!("audit chain intact: {} events, head {}", v.events, v.head);
+            }
+            if v.broken_at.is_some() {
+                return Err(CliError::Drift);
+            }
+        }
         Command::Stats { json } => {
             let counts = store.read(store::taxonomy::taxonomy_counts)?;
             let orgs = store.read(store::orgs::count_orgs)?;

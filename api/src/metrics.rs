@@ -76,8 +76,16 @@ impl Metrics {
                     "kohtaanto_http_request_seconds_bucket{{{labels},le=\"+Inf\"}} {}",
                     h.count
                 );
-                let _ = writeln!(out, "kohtaanto_http_request_seconds_sum{{{labels}}} {}", h.sum);
-                let _ = writeln!(out, "kohtaanto_http_request_seconds_count{{{labels}}} {}", h.count);
+                let _ = writeln!(
+                    out,
+                    "kohtaanto_http_request_seconds_sum{{{labels}}} {}",
+                    h.sum
+                );
+                let _ = writeln!(
+                    out,
+                    "kohtaanto_http_request_seconds_count{{{labels}}} {}",
+                    h.count
+                );
             }
         }
         out

@@ -175,7 +175,8 @@ impl Application {
                         .unwrap_or_else(|| "unmatched".to_owned());
                     let method = request.method().to_string();
                     let started = std::time::Instant::now();
-                    let span = tracing::info_span!("request", request_id = %id, %method, path = %pattern);
+                    let span =
+                        tracing::info_span!("request", request_id = %id, %method, path = %pattern);
                     let metrics = Arc::clone(&metrics);
                     let future = service.call(request);
                     async move {

@@ -272,6 +272,15 @@ impl MatchEngine {
         &self.config
     }
 
+    /// The last outbox id the index's latest commit holds.
+    pub fn applied_outbox_id(&self) -> Result<i64, MatchError> {
+        let payload = self.index.index.load_metas()?.payload;
+        Ok(payload
+            .as_deref()
+            .and_then(|p| serde_json::from_str::<CommitPayload>(p).ok())
+            .map_or(0, |p| p.outbox_id))
+    }
+
     /// Load the match records of every segment now (a server calls this at
     /// start so that the first query does not pay for it). Returns the
     /// number of records held.

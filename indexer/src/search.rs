@@ -10,7 +10,9 @@ use matcher::domain::{RemoteMode, WorkTime};
 use matcher::retrieval::{vacancy_access_clause, VacancyAccess};
 use serde::Serialize;
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, QueryParser, RangeQuery, TermQuery};
+use tantivy::query::{
+    BooleanQuery, EnableScoring, Occur, Query, QueryParser, RangeQuery, TermQuery,
+};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DateTime, DocAddress, Order, Term};
 
@@ -185,7 +187,9 @@ impl MatchEngine {
             searcher
                 .search(
                     &query,
-                    &TopDocs::with_limit(limit).and_offset(search.offset).order_by_score(),
+                    &TopDocs::with_limit(limit)
+                        .and_offset(search.offset)
+                        .order_by_score(),
                 )?
                 .into_iter()
                 .map(|(_, a)| a)
@@ -212,10 +216,6 @@ impl MatchEngine {
                     .map(|v| v.id)
             })
             .collect();
-        Ok(SearchPage {
-            ids,
-            total,
-            facets,
-        })
+        Ok(SearchPage { ids, total, facets })
     }
 }

@@ -223,11 +223,12 @@ pub async fn vacancies(
     let o = options(&query)?;
     let access = super::vacancies::index_access(&caller)?;
     let access = match access {
-        VacancyAccess::Employer(_) => return Err(ApiError::forbidden("employers do not match profiles")),
+        VacancyAccess::Employer(_) => {
+            return Err(ApiError::forbidden("employers do not match profiles"))
+        }
         a => a,
     };
-    let profile =
-        super::profiles::read_audited(&state, &caller, *id, "match.vacancies").await?;
+    let profile = super::profiles::read_audited(&state, &caller, *id, "match.vacancies").await?;
     let st = state.clone();
     let req = request(&caller, &o);
     let result = blocking(move || {

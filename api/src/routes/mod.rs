@@ -111,7 +111,10 @@ pub fn endpoints() -> Vec<Endpoint> {
             roles: VACANCY_READERS,
             query: &[
                 ("q", "free text, Finnish, Swedish or English"),
-                ("occupation", "ESCO occupation URI or ISCO code (1–4 digits)"),
+                (
+                    "occupation",
+                    "ESCO occupation URI or ISCO code (1–4 digits)",
+                ),
                 ("municipality", "municipality code"),
                 ("region", "region code"),
                 ("near", "municipality code to search around"),
@@ -283,7 +286,11 @@ pub fn endpoints() -> Vec<Endpoint> {
             path: "/v1/taxonomy/skills",
             summary: "Skill typeahead over ESCO labels",
             roles: ALL,
-            query: &[("q", "the beginning of a label"), LANG, ("limit", "1–50 (default 10)")],
+            query: &[
+                ("q", "the beginning of a label"),
+                LANG,
+                ("limit", "1–50 (default 10)"),
+            ],
             body: None,
             ok: 200,
             route: || web::get().to(reference::skills),
@@ -303,7 +310,10 @@ pub fn endpoints() -> Vec<Endpoint> {
             path: "/v1/places",
             summary: "Municipality and region typeahead",
             roles: ALL,
-            query: &[("q", "the beginning of a name (fi or sv)"), ("limit", "1–50 (default 10)")],
+            query: &[
+                ("q", "the beginning of a name (fi or sv)"),
+                ("limit", "1–50 (default 10)"),
+            ],
             body: None,
             ok: 200,
             route: || web::get().to(reference::places),
@@ -478,7 +488,10 @@ pub fn cursor(text: Option<&str>) -> Result<i64, ApiError> {
 /// not have are refused (`unknown_field`), and so are keys in `fixed`.
 pub fn merge_patch(target: &mut Value, patch: &Value, fixed: &[&str]) -> Result<(), ApiError> {
     let (Some(t), Some(p)) = (target.as_object_mut(), patch.as_object()) else {
-        return Err(ApiError::bad_request("invalid_body", "the body must be a JSON object"));
+        return Err(ApiError::bad_request(
+            "invalid_body",
+            "the body must be a JSON object",
+        ));
     };
     for (key, value) in p {
         if fixed.contains(&key.as_str()) {

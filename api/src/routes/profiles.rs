@@ -135,7 +135,13 @@ fn template(office: OrgId) -> ProfileDraft {
     }
 }
 
-const FIXED: &[&str] = &["managing_org", "id", "pseudonym", "created_at", "updated_at"];
+const FIXED: &[&str] = &[
+    "managing_org",
+    "id",
+    "pseudonym",
+    "created_at",
+    "updated_at",
+];
 
 fn invalid(e: impl std::fmt::Display) -> ApiError {
     ApiError::new(

@@ -97,9 +97,13 @@ pub fn draft_from_body(
     merge_patch(&mut value, body, FIXED)?;
     let mut draft: VacancyDraft = serde_json::from_value(value)
         .map_err(|e| ApiError::bad_request("invalid_body", e.to_string()))?;
-    draft
-        .validate()
-        .map_err(|e| ApiError::new(actix_web::http::StatusCode::UNPROCESSABLE_ENTITY, "invalid_vacancy", e.to_string()))?;
+    draft.validate().map_err(|e| {
+        ApiError::new(
+            actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_vacancy",
+            e.to_string(),
+        )
+    })?;
     state.feed_coding.code(&mut draft);
     Ok(draft)
 }
@@ -230,7 +234,10 @@ pub async fn search(
     let offset = cursor(q.cursor.as_deref())? as usize;
     let radius = q.radius_km.unwrap_or(50.0);
     if !(0.0..=1500.0).contains(&radius) {
-        return Err(ApiError::bad_request("invalid_radius", "radius_km must be 0–1500"));
+        return Err(ApiError::bad_request(
+            "invalid_radius",
+            "radius_km must be 0–1500",
+        ));
     }
     for (name, value) in [
         ("occupation", &q.occupation),
@@ -240,7 +247,10 @@ pub async fn search(
         ("language", &q.language),
     ] {
         if value.as_ref().is_some_and(|v| v.len() > 200) {
-            return Err(ApiError::bad_request("query_too_long", format!("{name} is too long")));
+            return Err(ApiError::bad_request(
+                "query_too_long",
+                format!("{name} is too long"),
+            ));
         }
     }
     let search = VacancySearch {
@@ -340,7 +350,9 @@ pub async fn introductions(
     caller.require(&[Role::Adviser, Role::Employer])?;
     let vacancy = visible(&state, &caller, *id).await?;
     if caller.role == Role::Employer && vacancy.draft.owner_org != caller.org {
-        return Err(ApiError::forbidden("only the owner sees a vacancy's introductions"));
+        return Err(ApiError::forbidden(
+            "only the owner sees a vacancy's introductions",
+        ));
     }
     let store = state.store.clone();
     let who = caller.clone();

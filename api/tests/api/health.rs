@@ -1,26 +1,13 @@
 //! Operations endpoints of the real server on a random port.
 
-use api::server::{AppState, Application};
 use indexer::testkit::TestDb;
 
 use crate::support::get;
+use crate::world::World;
 
-/// Start the application on a free port in a background thread.
-pub fn spawn_app(db: &TestDb) -> u16 {
-    let store = db.store.clone();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        actix_web::rt::System::new().block_on(async move {
-            let app = Application::build(AppState { store }, "127.0.0.1:0").unwrap();
-            tx.send(app.port()).unwrap();
-            app.run_until_stopped().await.unwrap();
-        })
-    });
-    rx.recv().unwrap()
-}
-
-fn health_and_readiness(db: &TestDb, backend: &str) {
-    let port = spawn_app(db);
+fn health_and_readiness(db: TestDb, backend: &str) {
+    let world = World::start(db);
+    let port = world.port;
     let health = get(port, "/healthz");
     assert_eq!(health.status, 200);
     assert_eq!(health.json()["status"], "ok");
@@ -43,7 +30,7 @@ fn health_and_readiness(db: &TestDb, backend: &str) {
 
 #[test]
 fn health_and_readiness_on_sqlite() {
-    health_and_readiness(&TestDb::sqlite().unwrap(), "sqlite");
+    health_and_readiness(TestDb::sqlite().unwrap(), "sqlite");
 }
 
 #[test]
@@ -52,5 +39,5 @@ fn health_and_readiness_on_postgres() {
         eprintln!("KOHTAANTO_TEST_DATABASE_URL is not set: PostgreSQL run skipped");
         return;
     };
-    health_and_readiness(&db, "postgres");
+    health_and_readiness(db, "postgres");
 }

@@ -7,3 +7,5 @@ mod cli;
 mod health;
 mod index;
 mod support;
+mod v1;
+mod world;

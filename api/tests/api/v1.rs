@@ -1,0 +1,704 @@
+//! The v1 contract over HTTP: who may do what, that nothing hidden leaks
+//! (canary words), the OpenAPI document against the routes served, bad
+//! input, limits and the audit chain. SQLite always, PostgreSQL when
+//! `KOHTAANTO_TEST_DATABASE_URL` is set.
+
+use indexer::testkit::TestDb;
+use serde_json::{json, Value};
+
+use crate::world::World;
+
+macro_rules! on_every_backend {
+    ($name:ident) => {
+        mod $name {
+            #[test]
+            fn sqlite() {
+                super::$name(indexer::testkit::TestDb::sqlite().unwrap());
+            }
+
+            #[test]
+            fn postgres() {
+                let Some(db) = indexer::testkit::TestDb::postgres().unwrap() else {
+                    eprintln!("KOHTAANTO_TEST_DATABASE_URL is not set: PostgreSQL run skipped");
+                    return;
+                };
+                super::$name(db);
+            }
+        }
+    };
+}
+
+const VACANCY_CANARY: &str = "Zebrafinchwork";
+const PROFILE_CANARY: &str = "Quokkaword";
+
+/// Objects of the access tests, created over the API.
+struct Objects {
+    nurse: String,
+    v_public: i64,
+    v_hidden: i64,
+    v_shared_x: i64,
+    p_consent: i64,
+    p_private: i64,
+    p_other_office: i64,
+}
+
+fn id(v: &Value) -> i64 {
+    v["id"].as_i64().unwrap_or_else(|| panic!("no id in {v}"))
+}
+
+fn create(w: &World) -> Objects {
+    let (s, found) = w.call(
+        Some("adviser_a"),
+        "GET",
+        "/v1/taxonomy/occupations?q=sairaanhoitaja&limit=3",
+        None,
+    );
+    assert_eq!(s, 200, "{found}");
+    let nurse = found["items"][0]["uri"].as_str().unwrap().to_owned();
+    let vacancy = |who: &str, title: &str, visibility: &str, shared: Vec<i64>| {
+        let (s, v) = w.call(
+            Some(who),
+            "POST",
+            "/v1/vacancies",
+            Some(&json!({
+                "title": title,
+                "description": format!("{title}. Hoitotyötä Helsingissä."),
+                "occupation_uri": nurse,
+                "municipality_code": "091",
+                "visibility": visibility,
+                "shared_with": shared,
+            })),
+        );
+        assert_eq!(s, 201, "{v}");
+        id(&v)
+    };
+    let x = w.who("recruiter_x").org;
+    let v_public = vacancy("employer_e", "Sairaanhoitaja", "public", vec![]);
+    let v_hidden = vacancy(
+        "employer_e",
+        &format!("Sairaanhoitaja {VACANCY_CANARY}"),
+        "hidden",
+        vec![],
+    );
+    let v_shared_x = vacancy("employer_f", "Sairaanhoitaja, jaettu", "shared", vec![x]);
+    let profile = |who: &str, consent: bool, canary: bool| {
+        let title = if canary {
+            format!("sairaanhoitaja {PROFILE_CANARY}")
+        } else {
+            "sairaanhoitaja".to_owned()
+        };
+        let (s, p) = w.call(
+            Some(who),
+            "POST",
+            "/v1/profiles",
+            Some(&json!({
+                "contact": {
+                    "full_name": "Testi Henkilö",
+                    "email": "testi@example.fi",
+                    "phone": "+358401234567",
+                    "notes": format!("muistiinpano {PROFILE_CANARY}"),
+                },
+                "home_municipality_code": "091",
+                "desired_occupations": [nurse],
+                "work_history": [{"occupation_uri": nurse, "title": title, "years": 4.0}],
+                "consent_agencies": consent,
+            })),
+        );
+        assert_eq!(s, 201, "{p}");
+        id(&p)
+    };
+    let p_consent = profile("adviser_a", true, false);
+    let p_private = profile("adviser_a", false, true);
+    let p_other_office = profile("adviser_b", true, false);
+    w.wait_for_index();
+    Objects {
+        nurse,
+        v_public,
+        v_hidden,
+        v_shared_x,
+        p_consent,
+        p_private,
+        p_other_office,
+    }
+}
+
+fn ids(results: &Value) -> Vec<i64> {
+    results["results"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|r| r["id"].as_i64()).collect())
+        .unwrap_or_default()
+}
+
+fn access_matrix_and_canaries(db: TestDb) {
+    let w = World::start(db);
+    let o = create(&w);
+    let everyone = [
+        "adviser_a",
+        "adviser_b",
+        "recruiter_x",
+        "recruiter_y",
+        "employer_e",
+        "employer_f",
+        "analyst",
+        "admin",
+    ];
+
+    // Reading vacancies: (who, vacancy) → status.
+    let sees = |who: &str, v: i64| -> bool {
+        match who {
+            "adviser_a" | "adviser_b" => true,
+            "recruiter_x" => v != o.v_hidden,
+            "recruiter_y" => v == o.v_public,
+            "employer_e" => v == o.v_public || v == o.v_hidden,
+            "employer_f" => v == o.v_public || v == o.v_shared_x,
+            _ => false,
+        }
+    };
+    for who in everyone {
+        for v in [o.v_public, o.v_hidden, o.v_shared_x] {
+            let (s, body) = w.call(Some(who), "GET", &format!("/v1/vacancies/{v}"), None);
+            let expected = match who {
+                "analyst" | "admin" => 403,
+                _ if sees(who, v) => 200,
+                _ => 404,
+            };
+            assert_eq!(s, expected, "{who} GET vacancy {v}: {body}");
+            if s != 200 {
+                assert!(!body.to_string().contains(VACANCY_CANARY));
+            }
+        }
+        // Search, facets: the hidden vacancy's canary and count.
+        let (s, found) = w.call(
+            Some(who),
+            "GET",
+            &format!("/v1/vacancies?q={VACANCY_CANARY}"),
+            None,
+        );
+        if matches!(who, "analyst" | "admin") {
+            assert_eq!(s, 403);
+            continue;
+        }
+        assert_eq!(s, 200, "{found}");
+        let expected = u64::from(sees(who, o.v_hidden));
+        assert_eq!(found["total"], expected, "{who} search: {found}");
+        assert_eq!(
+            found.to_string().contains(VACANCY_CANARY),
+            expected == 1,
+            "{who}"
+        );
+        let (_, all) = w.call(Some(who), "GET", "/v1/vacancies?limit=100", None);
+        let listed: Vec<i64> = all["items"].as_array().unwrap().iter().map(id).collect();
+        for v in [o.v_public, o.v_hidden, o.v_shared_x] {
+            assert_eq!(listed.contains(&v), sees(who, v), "{who} list {v}");
+        }
+        let facet_total: u64 = all["facets"]["work_time"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|n| n.as_u64().unwrap())
+            .sum();
+        assert_eq!(facet_total, all["total"].as_u64().unwrap(), "{who}");
+    }
+
+    // Changing vacancies: only the owner.
+    let (s, _) = w.call(
+        Some("recruiter_x"),
+        "PATCH",
+        &format!("/v1/vacancies/{}", o.v_public),
+        Some(&json!({"version": 1, "title": "x"})),
+    );
+    assert_eq!(s, 403);
+    let (s, _) = w.call(
+        Some("employer_f"),
+        "PATCH",
+        &format!("/v1/vacancies/{}", o.v_hidden),
+        Some(&json!({"version": 1, "title": "x"})),
+    );
+    assert_eq!(s, 404);
+    let (s, _) = w.call(
+        Some("employer_f"),
+        "DELETE",
+        &format!("/v1/vacancies/{}", o.v_public),
+        None,
+    );
+    assert_eq!(s, 403);
+    let (s, v) = w.call(
+        Some("employer_e"),
+        "PATCH",
+        &format!("/v1/vacancies/{}", o.v_public),
+        Some(&json!({"version": 99, "positions": 2})),
+    );
+    assert_eq!(s, 409, "{v}");
+    let (_, current) = w.call(
+        Some("employer_e"),
+        "GET",
+        &format!("/v1/vacancies/{}", o.v_public),
+        None,
+    );
+    let (s, v) = w.call(
+        Some("employer_e"),
+        "PATCH",
+        &format!("/v1/vacancies/{}", o.v_public),
+        Some(&json!({"version": current["version"], "positions": 2})),
+    );
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["positions"], 2);
+    for who in ["adviser_a", "analyst", "admin"] {
+        let (s, _) = w.call(
+            Some(who),
+            "POST",
+            "/v1/vacancies",
+            Some(&json!({"title": "x"})),
+        );
+        assert_eq!(s, 403, "{who}");
+    }
+
+    // Reading profiles.
+    for who in everyone {
+        for p in [o.p_consent, o.p_private, o.p_other_office] {
+            let (s, body) = w.call(Some(who), "GET", &format!("/v1/profiles/{p}"), None);
+            let expected = match who {
+                "adviser_a" | "adviser_b" => 200,
+                "recruiter_x" | "recruiter_y" if p != o.p_private => 200,
+                "analyst" | "admin" => 403,
+                _ => 404,
+            };
+            assert_eq!(s, expected, "{who} GET profile {p}: {body}");
+            let text = body.to_string();
+            let own = who == "adviser_a" && p != o.p_other_office
+                || who == "adviser_b" && p == o.p_other_office;
+            assert_eq!(text.contains("testi@example.fi"), own, "{who} {p}: {text}");
+            assert_eq!(text.contains("Testi Henkilö"), own, "{who} {p}");
+            if !own {
+                assert!(!text.contains("muistiinpano"), "{who} {p}");
+            }
+            if who.starts_with("recruiter") || who.starts_with("employer") {
+                assert!(!text.contains(PROFILE_CANARY), "{who} {p}");
+            }
+        }
+    }
+    let (s, _) = w.call(
+        Some("adviser_b"),
+        "PATCH",
+        &format!("/v1/profiles/{}", o.p_consent),
+        Some(&json!({"version": 1, "max_commute_km": 5})),
+    );
+    assert_eq!(s, 403);
+    let (s, listed) = w.call(Some("adviser_a"), "GET", "/v1/profiles", None);
+    assert_eq!(s, 200);
+    let listed: Vec<i64> = listed["items"].as_array().unwrap().iter().map(id).collect();
+    assert_eq!(listed, vec![o.p_consent, o.p_private]);
+
+    // Matching.
+    for who in everyone {
+        let (s, m) = w.call(
+            Some(who),
+            "GET",
+            &format!(
+                "/v1/vacancies/{}/candidates?scope=nationwide&limit=50",
+                o.v_public
+            ),
+            None,
+        );
+        match who {
+            "analyst" | "admin" => assert_eq!(s, 403),
+            "employer_f" => assert_eq!(s, 403, "{m}"),
+            "employer_e" => {
+                assert_eq!(s, 200, "{m}");
+                let text = m.to_string();
+                assert!(m["candidates"].as_u64().unwrap() >= 3, "{m}");
+                assert!(
+                    !text.contains("pseudonym") && !text.contains("\"id\""),
+                    "{text}"
+                );
+            }
+            _ => {
+                assert_eq!(s, 200, "{who}: {m}");
+                let found = ids(&m);
+                let agency = who.starts_with("recruiter");
+                assert_eq!(found.contains(&o.p_private), !agency, "{who}: {found:?}");
+                assert!(found.contains(&o.p_consent), "{who}: {found:?}");
+                if agency {
+                    assert!(!m.to_string().contains(PROFILE_CANARY));
+                }
+            }
+        }
+        let (s, m) = w.call(
+            Some(who),
+            "GET",
+            &format!(
+                "/v1/profiles/{}/vacancies?scope=nationwide&limit=50",
+                o.p_consent
+            ),
+            None,
+        );
+        match who {
+            "adviser_a" | "adviser_b" | "recruiter_x" | "recruiter_y" => {
+                assert_eq!(s, 200, "{who}: {m}");
+                let found = ids(&m);
+                for v in [o.v_public, o.v_hidden, o.v_shared_x] {
+                    assert_eq!(found.contains(&v), sees(who, v), "{who} {v}: {found:?}");
+                }
+            }
+            _ => assert_eq!(s, 403, "{who}"),
+        }
+    }
+    // Agencies cannot match a profile that did not consent.
+    let (s, _) = w.call(
+        Some("recruiter_x"),
+        "GET",
+        &format!("/v1/profiles/{}/vacancies", o.p_private),
+        None,
+    );
+    assert_eq!(s, 404);
+    // A vacancy in the body, not stored.
+    let (s, m) = w.call(
+        Some("recruiter_x"),
+        "POST",
+        "/v1/match/candidates?scope=nationwide",
+        Some(&json!({"title": "Sairaanhoitaja", "occupation_uri": o.nurse, "municipality_code": "091"})),
+    );
+    assert_eq!(s, 200, "{m}");
+    assert!(!ids(&m).contains(&o.p_private));
+
+    // Introductions: an employer sees a candidate only once introduced.
+    let path = format!("/v1/profiles/{}", o.p_consent);
+    assert_eq!(w.call(Some("employer_e"), "GET", &path, None).0, 404);
+    let intro = format!("/v1/vacancies/{}/introductions", o.v_public);
+    for who in ["recruiter_x", "employer_e", "analyst"] {
+        let (s, _) = w.call(
+            Some(who),
+            "POST",
+            &intro,
+            Some(&json!({"profile_id": o.p_consent})),
+        );
+        assert_eq!(s, 403, "{who}");
+    }
+    let (s, i) = w.call(
+        Some("adviser_a"),
+        "POST",
+        &intro,
+        Some(&json!({"profile_id": o.p_consent})),
+    );
+    assert_eq!(s, 201, "{i}");
+    let (s, seen) = w.call(Some("employer_e"), "GET", &path, None);
+    assert_eq!(s, 200, "{seen}");
+    let text = seen.to_string();
+    assert!(!text.contains("Testi") && !text.contains("example.fi") && !text.contains("home"));
+    assert_eq!(w.call(Some("employer_f"), "GET", &path, None).0, 404);
+    let (s, list) = w.call(Some("employer_e"), "GET", &intro, None);
+    assert_eq!(s, 200);
+    assert_eq!(list["items"].as_array().unwrap().len(), 1);
+    // F sees the public vacancy but does not own it.
+    assert_eq!(w.call(Some("employer_f"), "GET", &intro, None).0, 403);
+
+    // Admin only: the audit log, which recorded the views above.
+    for who in everyone {
+        let (s, a) = w.call(Some(who), "GET", "/v1/audit?limit=100", None);
+        assert_eq!(s, if who == "admin" { 200 } else { 403 }, "{who}");
+        if who == "admin" {
+            let actions: Vec<&str> = a["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|e| e["action"].as_str())
+                .collect();
+            for needed in [
+                "profile.create",
+                "profile.view",
+                "match.candidates",
+                "match.vacancies",
+                "profile.introduce",
+            ] {
+                assert!(actions.contains(&needed), "{needed} not in {actions:?}");
+            }
+        }
+    }
+    let verified = w.db.store.read(indexer::store::audit::verify).unwrap();
+    assert_eq!(verified.broken_at, None, "{verified:?}");
+    assert!(verified.events > 20, "{verified:?}");
+
+    // Deleting: the managing office erases, and the profile is gone.
+    let (s, _) = w.call(
+        Some("adviser_a"),
+        "DELETE",
+        &format!("/v1/profiles/{}", o.p_private),
+        None,
+    );
+    assert_eq!(s, 204);
+    assert_eq!(
+        w.call(
+            Some("adviser_a"),
+            "GET",
+            &format!("/v1/profiles/{}", o.p_private),
+            None
+        )
+        .0,
+        404
+    );
+}
+on_every_backend!(access_matrix_and_canaries);
+
+fn audit_chain_detects_edits_and_deletions(db: TestDb) {
+    use diesel::RunQueryDsl;
+    let w = World::start(db);
+    let _ = create(&w);
+    let store = &w.db.store;
+    let before = store.read(indexer::store::audit::verify).unwrap();
+    assert_eq!(before.broken_at, None);
+    let events = store
+        .read(|c| indexer::store::audit::list(c, 0, 100))
+        .unwrap();
+    assert!(events.len() >= 3);
+    let second = events[1].id;
+    store
+        .write(|c| {
+            diesel::sql_query(format!(
+                "UPDATE audit_events SET subject_id = 'x' WHERE id = {second}"
+            ))
+            .execute(c)?;
+            Ok(())
+        })
+        .unwrap();
+    let edited = store.read(indexer::store::audit::verify).unwrap();
+    assert_eq!(edited.broken_at, Some(second), "{edited:?}");
+    store
+        .write(|c| {
+            diesel::sql_query(format!("DELETE FROM audit_events WHERE id = {second}"))
+                .execute(c)?;
+            Ok(())
+        })
+        .unwrap();
+    let deleted = store.read(indexer::store::audit::verify).unwrap();
+    assert_eq!(deleted.broken_at, Some(events[2].id), "{deleted:?}");
+}
+on_every_backend!(audit_chain_detects_edits_and_deletions);
+
+#[test]
+fn openapi_lists_exactly_the_routes_served() {
+    let w = World::start(TestDb::sqlite().unwrap());
+    let (s, doc) = w.call(None, "GET", "/openapi.json", None);
+    assert_eq!(s, 200);
+    assert_eq!(doc["openapi"], "3.1.0");
+    let paths = doc["paths"].as_object().unwrap();
+    let mut documented = Vec::new();
+    for (path, item) in paths {
+        for (method, op) in item.as_object().unwrap() {
+            documented.push((method.to_uppercase(), path.clone()));
+            let concrete = path.replace("{id}", "1");
+            let (s, body) = w.call(None, &method.to_uppercase(), &concrete, None);
+            let public = op["security"] == json!([]);
+            if public {
+                assert_eq!(s, 200, "{method} {path}: {body}");
+            } else {
+                assert_eq!(s, 401, "{method} {path} without a token: {body}");
+            }
+        }
+    }
+    assert_eq!(documented.len(), api::routes::endpoints().len());
+    // Every other method on a documented path is refused as such.
+    for (_, path) in &documented {
+        let concrete = path.replace("{id}", "1");
+        for method in ["GET", "POST", "PATCH", "DELETE", "PUT"] {
+            if documented.iter().any(|(m, p)| m == method && p == path) {
+                continue;
+            }
+            let (s, body) = w.call(None, method, &concrete, None);
+            assert_eq!(s, 405, "{method} {path}: {body}");
+            assert_eq!(body["code"], "method_not_allowed");
+        }
+    }
+    let (s, body) = w.call(None, "GET", "/v2/vacancies", None);
+    assert_eq!((s, body["code"].as_str()), (404, Some("not_found")));
+}
+
+#[test]
+fn bad_input_gets_a_clear_problem_and_stores_nothing() {
+    let w = World::start(TestDb::sqlite().unwrap());
+    let who = Some("employer_e");
+    let big = "x".repeat(300 * 1024);
+    let cases: Vec<(&str, &str, Option<Value>, u16, &str)> = vec![
+        (
+            "POST",
+            "/v1/vacancies",
+            Some(json!({"title": big})),
+            413,
+            "body_too_large",
+        ),
+        (
+            "POST",
+            "/v1/vacancies",
+            Some(json!({"title": "x", "colour": "red"})),
+            400,
+            "unknown_field",
+        ),
+        (
+            "POST",
+            "/v1/vacancies",
+            Some(json!({"title": "x", "owner_org": 1})),
+            400,
+            "field_not_writable",
+        ),
+        (
+            "POST",
+            "/v1/vacancies",
+            Some(json!({"title": "x", "remote": "sometimes"})),
+            400,
+            "invalid_body",
+        ),
+        (
+            "POST",
+            "/v1/vacancies",
+            Some(json!([1, 2])),
+            400,
+            "invalid_body",
+        ),
+        (
+            "POST",
+            "/v1/vacancies",
+            Some(json!({"title": ""})),
+            422,
+            "invalid_vacancy",
+        ),
+        (
+            "GET",
+            "/v1/vacancies?limit=1000",
+            None,
+            400,
+            "invalid_limit",
+        ),
+        ("GET", "/v1/vacancies?limit=0", None, 400, "invalid_limit"),
+        (
+            "GET",
+            "/v1/vacancies?cursor=abc",
+            None,
+            400,
+            "invalid_cursor",
+        ),
+        (
+            "GET",
+            "/v1/vacancies?colour=red",
+            None,
+            400,
+            "invalid_query",
+        ),
+        (
+            "GET",
+            "/v1/vacancies?work_time=sometimes",
+            None,
+            400,
+            "invalid_query",
+        ),
+        ("GET", "/v1/vacancies/abc", None, 404, "not_found"),
+        ("GET", "/v1/vacancies/99999999999", None, 404, "not_found"),
+        (
+            "GET",
+            "/v1/vacancies/1/candidates?scope=moon",
+            None,
+            400,
+            "invalid_scope",
+        ),
+        (
+            "GET",
+            "/v1/taxonomy/occupations",
+            None,
+            400,
+            "query_required",
+        ),
+        (
+            "GET",
+            "/v1/taxonomy/occupations?q=a&lang=de",
+            None,
+            400,
+            "invalid_lang",
+        ),
+    ];
+    for (method, path, body, status, code) in &cases {
+        let (s, problem) = w.call(who, method, path, body.as_ref());
+        assert_eq!(
+            (s, problem["code"].as_str()),
+            (*status, Some(*code)),
+            "{method} {path}: {problem}"
+        );
+    }
+    let long = "ab ".repeat(40);
+    let (s, p) = w.call(
+        who,
+        "GET",
+        &format!("/v1/vacancies?q={}", long.trim().replace(' ', "+")),
+        None,
+    );
+    assert_eq!((s, p["code"].as_str()), (400, Some("too_many_terms")));
+    let (s, p) = w.call(
+        who,
+        "GET",
+        &format!("/v1/vacancies?q={}", "a".repeat(300)),
+        None,
+    );
+    assert_eq!((s, p["code"].as_str()), (400, Some("query_too_long")));
+    // Malformed JSON and a wrong content type.
+    let response = w
+        .client
+        .post(w.url("/v1/vacancies"))
+        .bearer_auth(&w.who("employer_e").token)
+        .header("content-type", "application/json")
+        .body("{\"title\": ")
+        .send()
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 400);
+    let response = w
+        .client
+        .post(w.url("/v1/vacancies"))
+        .bearer_auth(&w.who("employer_e").token)
+        .header("content-type", "text/plain")
+        .body("title")
+        .send()
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 415);
+    // Bad tokens.
+    let response = w
+        .client
+        .get(w.url("/v1/vacancies"))
+        .bearer_auth("koh_0000")
+        .send()
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 401);
+    assert_eq!(response.headers()["www-authenticate"], "Bearer");
+    // Nothing was stored by any of it.
+    let stored =
+        w.db.store
+            .read(indexer::store::vacancies::count_vacancies)
+            .unwrap();
+    assert_eq!(stored, 0);
+}
+
+#[test]
+fn rate_limit_answers_429_with_retry_after() {
+    let w = World::start_with(TestDb::sqlite().unwrap(), |state| {
+        state.limiter = std::sync::Arc::new(api::auth::RateLimiter::new(1.0, 5.0));
+    });
+    let mut statuses = Vec::new();
+    for _ in 0..8 {
+        let r = w
+            .client
+            .get(w.url("/v1/places?q=Kuo"))
+            .bearer_auth(&w.who("analyst").token)
+            .send()
+            .unwrap();
+        statuses.push((
+            r.status().as_u16(),
+            r.headers()
+                .get("retry-after")
+                .map(|v| v.to_str().unwrap().to_owned()),
+        ));
+    }
+    assert!(statuses[..5].iter().all(|(s, _)| *s == 200), "{statuses:?}");
+    let limited = statuses.iter().find(|(s, _)| *s == 429).expect("no 429");
+    assert!(limited
+        .1
+        .as_deref()
+        .is_some_and(|s| s.parse::<u64>().unwrap() >= 1));
+    // Another token is not limited by this one.
+    let (s, _) = w.call(Some("admin"), "GET", "/v1/places?q=Kuo", None);
+    assert_eq!(s, 200);
+}
