@@ -127,6 +127,16 @@ impl From<indexer::store::StoreError> for ApiError {
                 tracing::warn!(error = %e, "database unavailable");
                 ApiError::unavailable(e.code(), "the database is not reachable")
             }
+            // A connection lost in the middle of a query: the database went
+            // away, which is not the caller's fault nor a bug.
+            E::Database(diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::ClosedConnection
+                | diesel::result::DatabaseErrorKind::UnableToSendCommand,
+                _,
+            )) => {
+                tracing::warn!(error = %e, "database connection lost");
+                ApiError::unavailable("database_unavailable", "the database is not reachable")
+            }
             E::InvalidUrl(_) | E::Migration(_) | E::Database(_) => ApiError::internal(&e),
         }
     }

@@ -4,6 +4,7 @@
 //! `KOHTAANTO_TEST_DATABASE_URL` is set.
 
 mod cli;
+mod faults;
 mod health;
 mod index;
 mod support;
