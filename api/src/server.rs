@@ -56,7 +56,8 @@ impl AppState {
             reference.clone(),
             index,
             ScoringConfig::default(),
-        );
+        )
+        .following(root.clone());
         let records = engine.warm()?;
         tracing::info!(records, "match records loaded");
         let geography = &reference.geography;

@@ -105,7 +105,10 @@ impl TermStats for IndexTerms<'_> {
 pub struct MatchEngine {
     store: Store,
     pub(crate) reference: ReferenceData,
-    pub(crate) index: SearchIndex,
+    pub(crate) schema: matcher::index::IndexSchema,
+    /// The generation queries run on; replaced when `root` swaps.
+    index: std::sync::RwLock<Arc<SearchIndex>>,
+    root: Option<crate::index::IndexRoot>,
     config: ScoringConfig,
     records: RecordCache,
     analyzers: Analyzers,
@@ -114,7 +117,7 @@ pub struct MatchEngine {
 impl std::fmt::Debug for MatchEngine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MatchEngine")
-            .field("index", &self.index)
+            .field("root", &self.root)
             .finish()
     }
 }
@@ -245,6 +248,7 @@ type Address = (usize, DocId);
 /// One query's view of the index: a searcher, the records of its segments
 /// and a scorer whose text statistics come from it.
 pub(crate) struct Snapshot {
+    pub(crate) index: Arc<SearchIndex>,
     pub(crate) searcher: Searcher,
     pub(crate) segments: Vec<Arc<SegmentRecords>>,
 }
@@ -261,10 +265,36 @@ impl MatchEngine {
         MatchEngine {
             store,
             reference,
-            index,
+            schema: index.schema.clone(),
+            index: std::sync::RwLock::new(Arc::new(index)),
+            root: None,
             config,
             records,
             analyzers,
+        }
+    }
+
+    /// Follow the live generation of `root`: after `kohtaanto index
+    /// rebuild` swaps it, the next query opens the new one.
+    pub fn following(mut self, root: crate::index::IndexRoot) -> MatchEngine {
+        self.root = Some(root);
+        self
+    }
+
+    /// The generation to query: the live one of the root when it changed.
+    fn current_index(&self) -> Result<Arc<SearchIndex>, MatchError> {
+        let held = self.index.read().unwrap_or_else(|e| e.into_inner()).clone();
+        let Some(root) = &self.root else {
+            return Ok(held);
+        };
+        match root.current()? {
+            Some(dir) if dir != held.dir => {
+                let fresh = Arc::new(SearchIndex::open(&dir)?);
+                tracing::info!(dir = %dir.display(), "matching follows the new index generation");
+                *self.index.write().unwrap_or_else(|e| e.into_inner()) = Arc::clone(&fresh);
+                Ok(fresh)
+            }
+            _ => Ok(held),
         }
     }
 
@@ -274,7 +304,7 @@ impl MatchEngine {
 
     /// The last outbox id the index's latest commit holds.
     pub fn applied_outbox_id(&self) -> Result<i64, MatchError> {
-        let payload = self.index.index.load_metas()?.payload;
+        let payload = self.current_index()?.index.load_metas()?.payload;
         Ok(payload
             .as_deref()
             .and_then(|p| serde_json::from_str::<CommitPayload>(p).ok())
@@ -292,9 +322,10 @@ impl MatchEngine {
     /// A fresh searcher and its segments' records. Fails when the index was
     /// built with another taxonomy (records name skills by index).
     pub(crate) fn snapshot(&self) -> Result<Snapshot, MatchError> {
-        self.index.reader.reload()?;
-        let searcher = self.index.reader.searcher();
-        let payload = self.index.index.load_metas()?.payload;
+        let index = self.current_index()?;
+        index.reader.reload()?;
+        let searcher = index.reader.searcher();
+        let payload = index.index.load_metas()?.payload;
         let built_with = payload
             .as_deref()
             .and_then(|p| serde_json::from_str::<CommitPayload>(p).ok())
@@ -307,7 +338,11 @@ impl MatchEngine {
             });
         }
         let segments = self.records.for_searcher(&searcher)?;
-        Ok(Snapshot { searcher, segments })
+        Ok(Snapshot {
+            searcher,
+            segments,
+            index,
+        })
     }
 
     fn scorer<'a>(&'a self, terms: &'a IndexTerms<'a>) -> Scorer<'a> {
@@ -323,9 +358,9 @@ impl MatchEngine {
         IndexTerms {
             searcher,
             fields: [
-                self.index.schema.title_fi,
-                self.index.schema.title_sv,
-                self.index.schema.title_en,
+                self.schema.title_fi,
+                self.schema.title_sv,
+                self.schema.title_en,
             ],
             docs: searcher.num_docs() as f64,
         }
@@ -482,7 +517,7 @@ impl MatchEngine {
         let mut proven = false;
         if retrieve {
             let query = candidates_query(
-                &self.index.schema,
+                &self.schema,
                 taxonomy,
                 vacancy,
                 &vacancy_terms,
@@ -535,7 +570,7 @@ impl MatchEngine {
         }
         let mut picture = Picture {
             searcher: &snapshot.searcher,
-            schema: &self.index.schema,
+            schema: &self.schema,
             cache: HashMap::new(),
         };
         let results = top
@@ -575,7 +610,7 @@ impl MatchEngine {
         let mut proven = false;
         if retrieve {
             let query = vacancies_query(
-                &self.index.schema,
+                &self.schema,
                 taxonomy,
                 profile,
                 &profile_terms,
@@ -626,7 +661,7 @@ impl MatchEngine {
         }
         let mut picture = Picture {
             searcher: &snapshot.searcher,
-            schema: &self.index.schema,
+            schema: &self.schema,
             cache: HashMap::new(),
         };
         let results = top

@@ -72,7 +72,7 @@ impl MatchEngine {
     ) -> Result<SearchPage, MatchError> {
         let snapshot = self.snapshot()?;
         let searcher = &snapshot.searcher;
-        let s = &self.index.schema;
+        let s = &self.schema;
         let geo = &self.reference.geography;
         let mut must: Vec<(Occur, Box<dyn Query>)> = vec![
             (Occur::Must, term(s.kind, "vacancy")),
@@ -135,7 +135,7 @@ impl MatchEngine {
         let text = search.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
         if let Some(q) = text {
             let parser = QueryParser::for_index(
-                &self.index.index,
+                &snapshot.index.index,
                 vec![
                     s.title_fi, s.title_sv, s.title_en, s.body_fi, s.body_sv, s.body_en,
                 ],

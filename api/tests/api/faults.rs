@@ -87,9 +87,10 @@ fn database_outage_answers_503_and_recovers() {
         (hp.to_owned(), rest.to_owned())
     };
     let proxy = Proxy::start(host_port.clone());
-    let via_proxy = db
-        .url
-        .replace(&format!("@{host_port}/{rest}"), &format!("@127.0.0.1:{}/{rest}", proxy.port));
+    let via_proxy = db.url.replace(
+        &format!("@{host_port}/{rest}"),
+        &format!("@127.0.0.1:{}/{rest}", proxy.port),
+    );
     let w = World::start_with(db, |state| {
         state.store = Store::open(&via_proxy).unwrap();
     });

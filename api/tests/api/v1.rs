@@ -702,3 +702,47 @@ fn rate_limit_answers_429_with_retry_after() {
     let (s, _) = w.call(Some("admin"), "GET", "/v1/places?q=Kuo", None);
     assert_eq!(s, 200);
 }
+
+/// `kohtaanto index rebuild` swaps the generation under a running server:
+/// matching and search follow it, and so does the sync.
+#[test]
+fn queries_follow_an_index_rebuild() {
+    let w = World::start(TestDb::sqlite().unwrap());
+    let o = create(&w);
+    let before = w.call(Some("adviser_a"), "GET", "/v1/vacancies", None).1["total"].clone();
+    let old = w.root.current().unwrap().unwrap();
+    let reference = indexer::index::ReferenceData::load(&w.db.store).unwrap();
+    indexer::index::rebuild(&w.db.store, &w.root, &reference, |_, _| {}).unwrap();
+    assert_ne!(w.root.current().unwrap().unwrap(), old);
+    let (s, after) = w.call(Some("adviser_a"), "GET", "/v1/vacancies", None);
+    assert_eq!(s, 200);
+    assert_eq!(after["total"], before);
+    let (s, m) = w.call(
+        Some("adviser_a"),
+        "GET",
+        &format!("/v1/vacancies/{}/candidates?scope=nationwide", o.v_public),
+        None,
+    );
+    assert_eq!(s, 200, "{m}");
+    assert!(ids(&m).contains(&o.p_consent));
+    // A change after the swap reaches the new generation.
+    let (s, _) = w.call(
+        Some("employer_e"),
+        "POST",
+        "/v1/vacancies",
+        Some(&json!({"title": "Lähihoitaja", "municipality_code": "091"})),
+    );
+    assert_eq!(s, 201);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let total = w.call(Some("adviser_a"), "GET", "/v1/vacancies", None).1["total"].as_u64();
+        if total == before.as_u64().map(|n| n + 1) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the new vacancy never appeared"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}

@@ -28,6 +28,7 @@ pub struct World {
     pub state: AppState,
     pub client: reqwest::blocking::Client,
     pub who: Vec<Who>,
+    pub root: IndexRoot,
     _index: tempfile::TempDir,
     stop: Arc<AtomicBool>,
 }
@@ -82,7 +83,7 @@ impl World {
         let mut state = AppState::new(store.clone(), &root).unwrap();
         tune(&mut state);
         let stop = Arc::new(AtomicBool::new(false));
-        let sync = IndexSync::open(root, reference).unwrap();
+        let sync = IndexSync::open(root.clone(), reference).unwrap();
         indexer::index::spawn(sync, store, Arc::clone(&stop), Duration::from_millis(20));
         let (tx, rx) = std::sync::mpsc::channel();
         let serving = state.clone();
@@ -100,6 +101,7 @@ impl World {
             state,
             client: reqwest::blocking::Client::new(),
             who,
+            root,
             _index: index,
             stop,
         }
@@ -145,7 +147,10 @@ impl World {
             assert!(problem, "{status} without problem+json: {value}");
             assert!(value["code"].is_string(), "{value}");
         }
-        assert!(status < 500 || status == 503, "{status} from {path}: {value}");
+        assert!(
+            status < 500 || status == 503,
+            "{status} from {path}: {value}"
+        );
         (status, value)
     }
 
