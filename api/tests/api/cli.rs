@@ -479,3 +479,51 @@ fn taxonomy_codes_titles_in_batch_and_extracts_skills() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("/no/such/titles.txt"));
 }
+
+/// The README's curl examples, exactly as printed, against `kohtaanto
+/// demo` started in a fresh directory (only the port differs).
+#[test]
+fn readme_curl_examples_work() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
+    let block = readme
+        .split("<!-- api-examples -->")
+        .nth(1)
+        .and_then(|rest| rest.split("```sh\n").nth(1))
+        .and_then(|rest| rest.split("\n```").next())
+        .expect("no api-examples block in the README");
+    let tmp = tempfile::tempdir().unwrap();
+    let mut command = kohtaanto(tmp.path());
+    command.args([
+        "demo",
+        "--bind",
+        "127.0.0.1:0",
+        "--profiles",
+        "2000",
+        "--vacancies",
+        "300",
+    ]);
+    let server = Server::start(command);
+    let script = block.replace(
+        "http://127.0.0.1:8080",
+        &format!("http://127.0.0.1:{}", server.port),
+    );
+    let out = std::process::Command::new("sh")
+        .arg("-euc")
+        .arg(&script)
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "README examples failed ({:?}): {}\n{stdout}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Every curl printed a JSON body.
+    let bodies =
+        stdout.lines().filter(|l| l.starts_with('{')).count() + stdout.matches("}{").count();
+    assert!(bodies >= 7, "{stdout}");
+    assert!(stdout.contains("\"results\""), "{stdout}");
+}
