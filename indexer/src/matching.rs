@@ -367,7 +367,21 @@ impl MatchEngine {
     }
 
     fn log(&self, direction: &str, subject: i64, request: &MatchRequest, result: &MatchResult) {
-        let entry = match_log::MatchLogEntry {
+        let entry = Self::log_entry(direction, subject, request, result);
+        if let Err(error) = self.store.write(|c| match_log::append(c, &entry)) {
+            tracing::warn!(%error, "match log write failed");
+        }
+    }
+
+    /// The match-log entry of a ranking, for callers that write it in their
+    /// own transaction together with its audit event.
+    pub fn log_entry(
+        direction: &str,
+        subject: i64,
+        request: &MatchRequest,
+        result: &MatchResult,
+    ) -> match_log::MatchLogEntry {
+        match_log::MatchLogEntry {
             request_id: result.request_id.clone(),
             org_id: request.org_id,
             token_id: request.token_id,
@@ -384,9 +398,6 @@ impl MatchEngine {
                     .collect::<Vec<_>>(),
             )
             .unwrap_or_default(),
-        };
-        if let Err(error) = self.store.write(|c| match_log::append(c, &entry)) {
-            tracing::warn!(%error, "match log write failed");
         }
     }
 
@@ -438,11 +449,22 @@ impl MatchEngine {
         access: ProfileAccess,
         request: &MatchRequest,
     ) -> Result<MatchResult, MatchError> {
-        let (results, retrieved, exhaustive) =
-            self.rank_candidates(vacancy, access, request, true)?;
-        let result = self.result(results, retrieved, exhaustive);
+        let result = self.rank_candidates_of(vacancy, access, request)?;
         self.log("candidates", vacancy.id.0, request, &result);
         Ok(result)
+    }
+
+    /// [`Self::candidates_of`] without writing the match log (the caller
+    /// writes [`Self::log_entry`] in its own transaction).
+    pub fn rank_candidates_of(
+        &self,
+        vacancy: &Vacancy,
+        access: ProfileAccess,
+        request: &MatchRequest,
+    ) -> Result<MatchResult, MatchError> {
+        let (results, retrieved, exhaustive) =
+            self.rank_candidates(vacancy, access, request, true)?;
+        Ok(self.result(results, retrieved, exhaustive))
     }
 
     /// Exhaustive top-k candidates: every visible, eligible profile scored
@@ -475,11 +497,21 @@ impl MatchEngine {
         access: VacancyAccess,
         request: &MatchRequest,
     ) -> Result<MatchResult, MatchError> {
-        let (results, retrieved, exhaustive) =
-            self.rank_vacancies(profile, access, request, true)?;
-        let result = self.result(results, retrieved, exhaustive);
+        let result = self.rank_vacancies_of(profile, access, request)?;
         self.log("vacancies", profile.id.0, request, &result);
         Ok(result)
+    }
+
+    /// [`Self::vacancies_of`] without writing the match log.
+    pub fn rank_vacancies_of(
+        &self,
+        profile: &JobseekerProfile,
+        access: VacancyAccess,
+        request: &MatchRequest,
+    ) -> Result<MatchResult, MatchError> {
+        let (results, retrieved, exhaustive) =
+            self.rank_vacancies(profile, access, request, true)?;
+        Ok(self.result(results, retrieved, exhaustive))
     }
 
     /// Exhaustive top-k vacancies for a profile.

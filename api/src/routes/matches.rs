@@ -4,7 +4,7 @@
 //! vacancies. Every match query is audited.
 
 use actix_web::{web, HttpResponse};
-use indexer::matching::{MatchRequest, MatchResult};
+use indexer::matching::{MatchEngine, MatchRequest, MatchResult};
 use indexer::store::access;
 use matcher::domain::{Role, Vacancy, VacancyId};
 use matcher::ranking::Ranked;
@@ -126,8 +126,9 @@ async fn rank_for(
     let (result, pseudonyms) = blocking(move || {
         let result = st
             .engine
-            .candidates_of(&vacancy, access, &req)
+            .rank_candidates_of(&vacancy, access, &req)
             .map_err(ApiError::from)?;
+        let entry = MatchEngine::log_entry("candidates", vacancy.id.0, &req, &result);
         let ids: Vec<_> = result
             .results
             .iter()
@@ -136,6 +137,8 @@ async fn rank_for(
         let pseudonyms = st
             .store
             .write(|c| {
+                // The ranking's match log and its audit event commit together.
+                indexer::store::match_log::append(c, &entry)?;
                 indexer::store::audit::append(
                     c,
                     &indexer::store::audit::NewEvent {

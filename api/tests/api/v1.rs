@@ -314,6 +314,13 @@ fn access_matrix_and_canaries(db: TestDb) {
             }
             _ => {
                 assert_eq!(s, 200, "{who}: {m}");
+                // Logged for replay, in the transaction of its audit event.
+                let logged = w
+                    .db
+                    .store
+                    .read(|c| indexer::store::match_log::find(c, m["request_id"].as_str().unwrap()))
+                    .unwrap();
+                assert!(logged.is_some(), "{who}: no match log");
                 let found = ids(&m);
                 let agency = who.starts_with("recruiter");
                 assert_eq!(found.contains(&o.p_private), !agency, "{who}: {found:?}");
