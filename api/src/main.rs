@@ -172,6 +172,7 @@ impl MatchArgs {
             now: store::now(),
             org_id: self.agency,
             token_id: None,
+            lang: matcher::taxonomy::Lang::En,
         }
     }
 }

@@ -90,6 +90,7 @@ fn main() {
             .unwrap(),
         org_id: None,
         token_id: None,
+        lang: matcher::taxonomy::Lang::En,
     };
     let vacancy_ids = store
         .read(|c| vacancies::vacancy_ids_after(c, 0, i64::MAX))

@@ -61,6 +61,8 @@ pub struct MatchRequest {
     pub now: NaiveDateTime,
     pub org_id: Option<i64>,
     pub token_id: Option<i64>,
+    /// The language of skill labels in explanations.
+    pub lang: matcher::taxonomy::Lang,
 }
 
 /// A ranking and how it was obtained.
@@ -97,7 +99,10 @@ impl TermStats for IndexTerms<'_> {
             })
             .max()
             .unwrap_or(0) as f64;
-        (1.0 + (self.docs - df + 0.5) / (df + 0.5)).ln()
+        // Document frequencies count deleted documents until a merge, so
+        // they may exceed the live count; never let a weight go negative.
+        let docs = self.docs.max(df);
+        (1.0 + (docs - df + 0.5) / (df + 0.5)).ln()
     }
 }
 
@@ -345,12 +350,17 @@ impl MatchEngine {
         })
     }
 
-    fn scorer<'a>(&'a self, terms: &'a IndexTerms<'a>) -> Scorer<'a> {
+    fn scorer<'a>(
+        &'a self,
+        terms: &'a IndexTerms<'a>,
+        lang: matcher::taxonomy::Lang,
+    ) -> Scorer<'a> {
         Scorer {
             taxonomy: &self.reference.taxonomy,
             geography: &self.reference.geography,
             config: &self.config,
             terms,
+            lang,
         }
     }
 
@@ -537,7 +547,7 @@ impl MatchEngine {
     ) -> Result<(Vec<Ranked>, usize, bool), MatchError> {
         let snapshot = self.snapshot()?;
         let terms = self.terms(&snapshot.searcher);
-        let scorer = self.scorer(&terms);
+        let scorer = self.scorer(&terms, request.lang);
         let (taxonomy, geography) = (&self.reference.taxonomy, &self.reference.geography);
         let mut analyzers = self.analyzers.clone();
         let vacancy_terms = analyzers.vacancy_terms(taxonomy, vacancy);
@@ -630,7 +640,7 @@ impl MatchEngine {
     ) -> Result<(Vec<Ranked>, usize, bool), MatchError> {
         let snapshot = self.snapshot()?;
         let terms = self.terms(&snapshot.searcher);
-        let scorer = self.scorer(&terms);
+        let scorer = self.scorer(&terms, request.lang);
         let (taxonomy, geography) = (&self.reference.taxonomy, &self.reference.geography);
         let mut analyzers = self.analyzers.clone();
         let profile_terms = analyzers.profile_terms(taxonomy, profile);

@@ -243,6 +243,8 @@ pub struct Scorer<'a> {
     pub geography: &'a Geography,
     pub config: &'a ScoringConfig,
     pub terms: &'a dyn TermStats,
+    /// The language of skill labels in explanations.
+    pub lang: crate::taxonomy::Lang,
 }
 
 impl std::fmt::Debug for Scorer<'_> {
@@ -706,7 +708,7 @@ impl Scorer<'_> {
         let weights = normalised_weights(&self.config.weights);
         let (mut matched, mut partial, mut missing) = (Vec::new(), Vec::new(), Vec::new());
         for (i, (skill, essential)) in v.required.iter().enumerate() {
-            let label = tax.skill(SkillIdx(*skill)).labels.en.clone();
+            let label = tax.skill(SkillIdx(*skill)).labels.get(self.lang).to_owned();
             match level(i, *skill) {
                 HAS => matched.push(label),
                 RELATED | PAST => partial.push(label),

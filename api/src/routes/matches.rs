@@ -3,7 +3,7 @@
 //! vacancies they may see; employers get anonymous summaries for their own
 //! vacancies. Every match query is audited.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use indexer::matching::{MatchEngine, MatchRequest, MatchResult};
 use indexer::store::access;
 use matcher::domain::{Role, Vacancy, VacancyId};
@@ -24,15 +24,17 @@ pub struct MatchQuery {
     limit: Option<usize>,
     scope: Option<String>,
     explain: Option<bool>,
+    lang: Option<String>,
 }
 
 struct Options {
+    lang: matcher::taxonomy::Lang,
     limit: usize,
     scope: Scope,
     explain: bool,
 }
 
-fn options(q: &MatchQuery) -> Result<Options, ApiError> {
+fn options(request: &HttpRequest, q: &MatchQuery) -> Result<Options, ApiError> {
     let scope = match &q.scope {
         None => Scope::Mobility,
         Some(s) => s
@@ -40,6 +42,7 @@ fn options(q: &MatchQuery) -> Result<Options, ApiError> {
             .map_err(|e: String| ApiError::bad_request("invalid_scope", e))?,
     };
     Ok(Options {
+        lang: super::reference::language(request, q.lang.as_deref())?,
         limit: page_size(q.limit, 100)?,
         scope,
         explain: q.explain.unwrap_or(true),
@@ -53,6 +56,7 @@ fn request(caller: &Caller, o: &Options) -> MatchRequest {
         now: chrono::Utc::now().naive_utc(),
         org_id: Some(caller.org.0),
         token_id: Some(caller.token.0),
+        lang: o.lang,
     }
 }
 
@@ -173,11 +177,12 @@ async fn rank_for(
 
 pub async fn candidates(
     caller: Caller,
+    http: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<i64>,
     query: web::Query<MatchQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let o = options(&query)?;
+    let o = options(&http, &query)?;
     let viewer = super::vacancies::viewer(&caller)?;
     let store = state.store.clone();
     let id = *id;
@@ -198,11 +203,12 @@ pub async fn candidates(
 
 pub async fn candidates_for_body(
     caller: Caller,
+    http: HttpRequest,
     state: web::Data<AppState>,
     query: web::Query<MatchQuery>,
     body: web::Json<Value>,
 ) -> Result<HttpResponse, ApiError> {
-    let o = options(&query)?;
+    let o = options(&http, &query)?;
     super::vacancies::viewer(&caller)?;
     let draft = super::vacancies::draft_from_body(&state, caller.org, &body)?;
     let now = chrono::Utc::now().naive_utc();
@@ -218,12 +224,13 @@ pub async fn candidates_for_body(
 
 pub async fn vacancies(
     caller: Caller,
+    http: HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<i64>,
     query: web::Query<MatchQuery>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::Adviser, Role::Recruiter])?;
-    let o = options(&query)?;
+    let o = options(&http, &query)?;
     let access = super::vacancies::index_access(&caller)?;
     let access = match access {
         VacancyAccess::Employer(_) => {

@@ -350,6 +350,48 @@ fn access_matrix_and_canaries(db: TestDb) {
             _ => assert_eq!(s, 403, "{who}"),
         }
     }
+    // Skill labels in the caller's language: `lang`, else Accept-Language.
+    let taxonomy = &w.state.reference.taxonomy;
+    let labels = |lang: matcher::taxonomy::Lang| -> std::collections::BTreeSet<String> {
+        taxonomy
+            .skills()
+            .map(|(_, s)| s.labels.get(lang).to_owned())
+            .collect()
+    };
+    let path = format!(
+        "/v1/vacancies/{}/candidates?scope=nationwide&lang=sv",
+        o.v_public
+    );
+    let (_, sv) = w.call(Some("adviser_a"), "GET", &path, None);
+    let r = w
+        .client
+        .get(w.url(&format!(
+            "/v1/vacancies/{}/candidates?scope=nationwide",
+            o.v_public
+        )))
+        .bearer_auth(&w.who("adviser_a").token)
+        .header("accept-language", "fi-FI, en;q=0.5")
+        .send()
+        .unwrap();
+    let fi: Value = r.json().unwrap();
+    for (body, lang) in [
+        (&sv, matcher::taxonomy::Lang::Sv),
+        (&fi, matcher::taxonomy::Lang::Fi),
+    ] {
+        let known = labels(lang);
+        let named: Vec<String> = body["results"][0]["score"]["partial_skills"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l.as_str().unwrap().to_owned())
+            .collect();
+        assert!(!named.is_empty(), "{body}");
+        assert!(
+            named.iter().all(|l| known.contains(l)),
+            "{lang:?}: {named:?}"
+        );
+    }
+
     // Agencies cannot match a profile that did not consent.
     let (s, _) = w.call(
         Some("recruiter_x"),

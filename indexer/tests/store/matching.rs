@@ -73,6 +73,7 @@ pub fn two_stage_top_k_equals_exhaustive(db: &TestDb) {
         now,
         org_id: None,
         token_id: None,
+        lang: matcher::taxonomy::Lang::En,
     };
     let vacancy_ids = db
         .store

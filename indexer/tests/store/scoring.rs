@@ -84,6 +84,7 @@ fn scorer<'a>(w: &'a World, config: &'a ScoringConfig) -> Scorer<'a> {
         geography: &w.geography,
         config,
         terms: &UniformTerms,
+        lang: matcher::taxonomy::Lang::En,
     }
 }
 
