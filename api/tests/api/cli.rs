@@ -527,3 +527,54 @@ fn readme_curl_examples_work() {
     assert!(bodies >= 7, "{stdout}");
     assert!(stdout.contains("\"results\""), "{stdout}");
 }
+
+/// SIGTERM: the server answers what it accepted, exits 0, and the index it
+/// leaves holds every acknowledged write.
+#[test]
+fn sigterm_stops_gracefully_with_the_index_committed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut command = kohtaanto(tmp.path());
+    command.args([
+        "demo",
+        "--data-dir",
+        "data",
+        "--bind",
+        "127.0.0.1:0",
+        "--profiles",
+        "200",
+        "--vacancies",
+        "40",
+    ]);
+    let server = Server::start(command);
+    let tokens: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(tmp.path().join("data/demo-tokens.json")).unwrap(),
+    )
+    .unwrap();
+    let client = reqwest::blocking::Client::new();
+    for i in 0..30 {
+        let r = client
+            .post(format!("http://127.0.0.1:{}/v1/vacancies", server.port))
+            .bearer_auth(tokens["employer"].as_str().unwrap())
+            .json(&serde_json::json!({"title": format!("Kokki {i}"), "municipality_code": "091"}))
+            .send()
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 201);
+    }
+    let status = server.terminate();
+    assert!(status.success(), "{status:?}");
+    let check = kohtaanto(tmp.path())
+        .env("KOHTAANTO_DATA_DIR", "data")
+        .args(["index", "check", "--json"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&check.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&check.stderr)));
+    assert!(check.status.success(), "{report}");
+    assert_eq!(report["lag"], 0, "{report}");
+    let verify = kohtaanto(tmp.path())
+        .env("KOHTAANTO_DATA_DIR", "data")
+        .args(["audit", "verify"])
+        .output()
+        .unwrap();
+    assert!(stdout(&verify).starts_with("audit chain intact"));
+}

@@ -713,6 +713,30 @@ fn bad_input_gets_a_clear_problem_and_stores_nothing() {
         .unwrap();
     assert_eq!(response.status().as_u16(), 401);
     assert_eq!(response.headers()["www-authenticate"], "Bearer");
+    // A revoked token stops working at once.
+    assert_eq!(w.call(who, "GET", "/v1/places?q=Oulu", None).0, 200);
+    let token =
+        w.db.store
+            .read(|c| indexer::store::orgs::authenticate(c, &w.who("employer_e").token))
+            .unwrap()
+            .unwrap();
+    w.db.store
+        .write(|c| indexer::store::orgs::revoke_token(c, token.token))
+        .unwrap();
+    let (s, p) = w.call(who, "GET", "/v1/places?q=Oulu", None);
+    assert_eq!((s, p["code"].as_str()), (401, Some("invalid_token")));
+    // The metrics counted the answers by route and status.
+    let metrics = w
+        .client
+        .get(w.url("/metrics"))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert!(
+        metrics.contains("kohtaanto_http_requests_total{method=\"POST\",route=\"/v1/vacancies\",status=\"413\"} 1"),
+        "{metrics}"
+    );
     // Nothing was stored by any of it.
     let stored =
         w.db.store

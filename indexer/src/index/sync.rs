@@ -258,6 +258,22 @@ impl IndexSync {
                 }
             }
         }
+        // Stopping: apply what the outbox holds now (for at most 10 s), so
+        // that a graceful shutdown leaves the index committed up to date.
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while std::time::Instant::now() < deadline {
+            match self
+                .follow_swap()
+                .and_then(|_| self.sync_batch(store, BATCH))
+            {
+                Ok(0) => break,
+                Ok(_) => {}
+                Err(error) => {
+                    tracing::warn!(%error, "final index sync failed; the next start resumes");
+                    break;
+                }
+            }
+        }
     }
 
     /// Merge all segments into one and delete the files of the old ones, so
