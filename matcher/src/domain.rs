@@ -170,12 +170,14 @@ pub struct Organization {
 /// A skill as written on a vacancy or profile: an ESCO concept where known,
 /// always with a human label (free text is kept when no concept matched).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SkillRef {
     pub uri: Option<String>,
     pub label: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct VacancySkill {
     pub skill: SkillRef,
     pub importance: SkillImportance,
@@ -183,6 +185,7 @@ pub struct VacancySkill {
 
 /// A language requirement or a language skill (ISO 639-1 code + CEFR level).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LanguageSkill {
     pub language: String,
     pub level: LanguageLevel,
@@ -245,6 +248,7 @@ pub struct Vacancy {
 /// Contact details of a jobseeker, kept apart from every matching field: they
 /// are never indexed, never scored, and never shown to agencies.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ContactDetails {
     pub full_name: String,
     pub email: Option<String>,
@@ -255,6 +259,7 @@ pub struct ContactDetails {
 
 /// One line of work history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct WorkExperience {
     pub occupation_uri: Option<String>,
     pub title: String,
