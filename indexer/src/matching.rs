@@ -258,6 +258,102 @@ pub(crate) struct Snapshot {
     pub(crate) segments: Vec<Arc<SegmentRecords>>,
 }
 
+/// How one direction finds its records in a segment.
+trait Side {
+    type Record;
+    fn at(records: &SegmentRecords, doc: DocId) -> Option<&Self::Record>;
+    fn all(records: &SegmentRecords) -> &[(DocId, Self::Record)];
+    fn id(record: &Self::Record) -> i64;
+}
+
+/// Candidates: profiles.
+struct Profiles;
+/// Vacancies for a jobseeker.
+struct Vacancies;
+
+impl Side for Profiles {
+    type Record = ProfileRecord;
+    fn at(records: &SegmentRecords, doc: DocId) -> Option<&ProfileRecord> {
+        records.profile(doc)
+    }
+    fn all(records: &SegmentRecords) -> &[(DocId, ProfileRecord)] {
+        records.profiles()
+    }
+    fn id(record: &ProfileRecord) -> i64 {
+        record.id
+    }
+}
+
+impl Side for Vacancies {
+    type Record = VacancyRecord;
+    fn at(records: &SegmentRecords, doc: DocId) -> Option<&VacancyRecord> {
+        records.vacancy(doc)
+    }
+    fn all(records: &SegmentRecords) -> &[(DocId, VacancyRecord)] {
+        records.vacancies()
+    }
+    fn id(record: &VacancyRecord) -> i64 {
+        record.id
+    }
+}
+
+/// The exact top `limit` of one direction: (heap, records retrieved,
+/// whether every visible record was scored). With a `stage` (retrieval
+/// query, bound of what it cannot match), the query's hits are scored
+/// inside tantivy's collection loop, and the scan of every visible record
+/// runs only when the k-th retrieved total does not beat the bound.
+fn top_k<S: Side>(
+    snapshot: &Snapshot,
+    stage: Option<(&dyn Query, f64)>,
+    limit: usize,
+    visible: impl Fn(&S::Record) -> bool,
+    mut score: impl FnMut(&S::Record) -> Option<f64>,
+) -> Result<(TopK<Address>, usize, bool), MatchError> {
+    let mut top: TopK<Address> = TopK::new(limit);
+    let mut retrieved = 0;
+    let mut proven = false;
+    let readers = snapshot.searcher.segment_readers();
+    if let Some((query, bound)) = stage {
+        let weight = query.weight(EnableScoring::disabled_from_searcher(&snapshot.searcher))?;
+        for (ord, segment) in readers.iter().enumerate() {
+            let records = &snapshot.segments[ord];
+            let alive = segment.alive_bitset();
+            weight.for_each_no_score(segment, &mut |docs| {
+                for &doc in docs {
+                    if alive.is_some_and(|a| !a.is_alive(doc)) {
+                        continue;
+                    }
+                    let Some(r) = S::at(records, doc).filter(|r| visible(r)) else {
+                        continue;
+                    };
+                    retrieved += 1;
+                    if let Some(total) = score(r) {
+                        top.push(total, S::id(r), (ord, doc));
+                    }
+                }
+            })?;
+        }
+        proven = top.threshold().is_some_and(|t| t > bound);
+    }
+    let exhaustive = !proven && limit > 0;
+    if exhaustive {
+        // Score every visible record; those retrieved are in `top` already,
+        // and `TopK` keeps a record once.
+        for (ord, segment) in readers.iter().enumerate() {
+            let alive = segment.alive_bitset();
+            for (doc, r) in S::all(&snapshot.segments[ord]) {
+                if alive.is_some_and(|a| !a.is_alive(*doc)) || !visible(r) {
+                    continue;
+                }
+                if let Some(total) = score(r) {
+                    top.push(total, S::id(r), (ord, *doc));
+                }
+            }
+        }
+    }
+    Ok((top, retrieved, exhaustive))
+}
+
 impl MatchEngine {
     pub fn new(
         store: Store,
@@ -554,62 +650,29 @@ impl MatchEngine {
         let record = VacancyRecord::new(vacancy, taxonomy, geography, &vacancy_terms);
         let mut scoring = scorer.candidates_for(&record);
         let now = request.now.and_utc().timestamp();
-        let mut top: TopK<Address> = TopK::new(request.limit);
-        let mut retrieved = 0;
-        let mut proven = false;
-        if retrieve {
-            let query = candidates_query(
+        let query = retrieve.then(|| {
+            candidates_query(
                 &self.schema,
                 taxonomy,
                 vacancy,
                 &vacancy_terms,
                 access,
                 request.now,
-            );
-            let weight = query
-                .query
-                .weight(EnableScoring::disabled_from_searcher(&snapshot.searcher))?;
-            for (ord, segment) in snapshot.searcher.segment_readers().iter().enumerate() {
-                let records = &snapshot.segments[ord];
-                let alive = segment.alive_bitset();
-                weight.for_each_no_score(segment, &mut |docs| {
-                    for &doc in docs {
-                        if alive.is_some_and(|a| !a.is_alive(doc)) {
-                            continue;
-                        }
-                        let Some(p) = records.profile(doc) else {
-                            continue;
-                        };
-                        if !profile_visible(p, access, now) {
-                            continue;
-                        }
-                        retrieved += 1;
-                        if let Some(total) = scoring.total(p, request.scope) {
-                            top.push(total, p.id, (ord, doc));
-                        }
-                    }
-                })?;
-            }
-            let bound = outside_bound(&self.config, true, query.covers_past_occupations);
-            proven = top.threshold().is_some_and(|t| t > bound);
-        }
-        let exhaustive = !proven && request.limit > 0;
-        if exhaustive {
-            // Score every visible record; those retrieved are in `top`
-            // already, and `TopK` keeps a record once.
-            for (ord, segment) in snapshot.searcher.segment_readers().iter().enumerate() {
-                let alive = segment.alive_bitset();
-                for (doc, p) in snapshot.segments[ord].profiles() {
-                    if alive.is_some_and(|a| !a.is_alive(*doc)) || !profile_visible(p, access, now)
-                    {
-                        continue;
-                    }
-                    if let Some(total) = scoring.total(p, request.scope) {
-                        top.push(total, p.id, (ord, *doc));
-                    }
-                }
-            }
-        }
+            )
+        });
+        let stage = query.as_ref().map(|q| {
+            (
+                q.query.as_ref(),
+                outside_bound(&self.config, true, q.covers_past_occupations),
+            )
+        });
+        let (top, retrieved, exhaustive) = top_k::<Profiles>(
+            &snapshot,
+            stage,
+            request.limit,
+            |p| profile_visible(p, access, now),
+            |p| scoring.total(p, request.scope),
+        )?;
         let mut picture = Picture {
             searcher: &snapshot.searcher,
             schema: &self.schema,
@@ -647,60 +710,29 @@ impl MatchEngine {
         let record = ProfileRecord::new(profile, taxonomy, geography, &profile_terms);
         let mut scoring = scorer.vacancies_for(&record);
         let now = request.now.and_utc().timestamp();
-        let mut top: TopK<Address> = TopK::new(request.limit);
-        let mut retrieved = 0;
-        let mut proven = false;
-        if retrieve {
-            let query = vacancies_query(
+        let query = retrieve.then(|| {
+            vacancies_query(
                 &self.schema,
                 taxonomy,
                 profile,
                 &profile_terms,
                 access,
                 request.now,
-            );
-            let weight = query
-                .query
-                .weight(EnableScoring::disabled_from_searcher(&snapshot.searcher))?;
-            for (ord, segment) in snapshot.searcher.segment_readers().iter().enumerate() {
-                let records = &snapshot.segments[ord];
-                let alive = segment.alive_bitset();
-                weight.for_each_no_score(segment, &mut |docs| {
-                    for &doc in docs {
-                        if alive.is_some_and(|a| !a.is_alive(doc)) {
-                            continue;
-                        }
-                        let Some(v) = records.vacancy(doc) else {
-                            continue;
-                        };
-                        if !vacancy_visible(v, access, now) {
-                            continue;
-                        }
-                        retrieved += 1;
-                        if let Some(total) = scoring.total(v, request.scope) {
-                            top.push(total, v.id, (ord, doc));
-                        }
-                    }
-                })?;
-            }
-            let bound = outside_bound(&self.config, false, query.covers_past_occupations);
-            proven = top.threshold().is_some_and(|t| t > bound);
-        }
-        let exhaustive = !proven && request.limit > 0;
-        if exhaustive {
-            for (ord, segment) in snapshot.searcher.segment_readers().iter().enumerate() {
-                let alive = segment.alive_bitset();
-                for (doc, v) in snapshot.segments[ord].vacancies() {
-                    if alive.is_some_and(|a| !a.is_alive(*doc)) || !vacancy_visible(v, access, now)
-                    {
-                        continue;
-                    }
-                    if let Some(total) = scoring.total(v, request.scope) {
-                        top.push(total, v.id, (ord, *doc));
-                    }
-                }
-            }
-        }
+            )
+        });
+        let stage = query.as_ref().map(|q| {
+            (
+                q.query.as_ref(),
+                outside_bound(&self.config, false, q.covers_past_occupations),
+            )
+        });
+        let (top, retrieved, exhaustive) = top_k::<Vacancies>(
+            &snapshot,
+            stage,
+            request.limit,
+            |v| vacancy_visible(v, access, now),
+            |v| scoring.total(v, request.scope),
+        )?;
         let mut picture = Picture {
             searcher: &snapshot.searcher,
             schema: &self.schema,

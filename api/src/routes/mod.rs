@@ -517,3 +517,22 @@ pub fn merge_patch(target: &mut Value, patch: &Value, fixed: &[&str]) -> Result<
     }
     Ok(())
 }
+
+/// `current` with the merge patch `body` applied, and the `version` the
+/// patch was written against (required: optimistic concurrency).
+pub fn patched<T: serde::Serialize + serde::de::DeserializeOwned>(
+    current: &T,
+    mut body: Value,
+    fixed: &[&str],
+) -> Result<(T, i64), ApiError> {
+    let version = body
+        .as_object_mut()
+        .and_then(|o| o.remove("version"))
+        .and_then(|v| v.as_i64())
+        .ok_or_else(|| ApiError::bad_request("version_required", "send the current `version`"))?;
+    let mut value = serde_json::to_value(current).unwrap_or(Value::Null);
+    merge_patch(&mut value, &body, fixed)?;
+    let patched = serde_json::from_value(value)
+        .map_err(|e| ApiError::bad_request("invalid_body", e.to_string()))?;
+    Ok((patched, version))
+}

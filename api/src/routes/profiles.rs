@@ -275,16 +275,8 @@ pub async fn patch(
     body: web::Json<Value>,
 ) -> Result<HttpResponse, ApiError> {
     let current = managed(&state, &caller, *id).await?;
-    let mut body = body.into_inner();
-    let version = body
-        .as_object_mut()
-        .and_then(|o| o.remove("version"))
-        .and_then(|v| v.as_i64())
-        .ok_or_else(|| ApiError::bad_request("version_required", "send the current `version`"))?;
-    let mut value = serde_json::to_value(&current.draft).unwrap_or(Value::Null);
-    merge_patch(&mut value, &body, FIXED)?;
-    let draft: ProfileDraft = serde_json::from_value(value)
-        .map_err(|e| ApiError::bad_request("invalid_body", e.to_string()))?;
+    let (draft, version): (ProfileDraft, i64) =
+        super::patched(&current.draft, body.into_inner(), FIXED)?;
     draft.validate().map_err(invalid)?;
     let store = state.store.clone();
     let who = caller.clone();
