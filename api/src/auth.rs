@@ -45,14 +45,7 @@ pub struct RequestId(pub String);
 
 /// A fresh request id.
 pub fn new_request_id() -> String {
-    let mut bytes = [0u8; 8];
-    if getrandom::fill(&mut bytes).is_err() {
-        bytes = chrono::Utc::now()
-            .timestamp_nanos_opt()
-            .unwrap_or(0)
-            .to_le_bytes();
-    }
-    format!("r-{}", hex::encode(bytes))
+    indexer::matching::random_id("r-")
 }
 
 /// The request id of `request` (set by the middleware in `server`).

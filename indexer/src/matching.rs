@@ -127,7 +127,9 @@ impl std::fmt::Debug for MatchEngine {
     }
 }
 
-fn new_request_id() -> String {
+/// A random id with `prefix` (`m-` for rankings, `r-` for API requests):
+/// 16 hex digits.
+pub fn random_id(prefix: &str) -> String {
     let mut bytes = [0u8; 8];
     if getrandom::fill(&mut bytes).is_err() {
         bytes = chrono::Utc::now()
@@ -135,7 +137,7 @@ fn new_request_id() -> String {
             .unwrap_or(0)
             .to_le_bytes();
     }
-    format!("m-{}", hex::encode(bytes))
+    format!("{prefix}{}", hex::encode(bytes))
 }
 
 fn profile_visible(p: &ProfileRecord, access: ProfileAccess, now: i64) -> bool {
@@ -527,7 +529,7 @@ impl MatchEngine {
 
     fn result(&self, results: Vec<Ranked>, retrieved: usize, exhaustive: bool) -> MatchResult {
         MatchResult {
-            request_id: new_request_id(),
+            request_id: random_id("m-"),
             results,
             retrieved,
             exhaustive,
