@@ -523,9 +523,8 @@ fn audit_chain_detects_edits_and_deletions(db: TestDb) {
 }
 on_every_backend!(audit_chain_detects_edits_and_deletions);
 
-#[test]
-fn openapi_lists_exactly_the_routes_served() {
-    let w = World::start(TestDb::sqlite().unwrap());
+fn openapi_lists_exactly_the_routes_served(db: TestDb) {
+    let w = World::start(db);
     let (s, doc) = w.call(None, "GET", "/openapi.json", None);
     assert_eq!(s, 200);
     assert_eq!(doc["openapi"], "3.1.0");
@@ -560,10 +559,10 @@ fn openapi_lists_exactly_the_routes_served() {
     let (s, body) = w.call(None, "GET", "/v2/vacancies", None);
     assert_eq!((s, body["code"].as_str()), (404, Some("not_found")));
 }
+on_every_backend!(openapi_lists_exactly_the_routes_served);
 
-#[test]
-fn bad_input_gets_a_clear_problem_and_stores_nothing() {
-    let w = World::start(TestDb::sqlite().unwrap());
+fn bad_input_gets_a_clear_problem_and_stores_nothing(db: TestDb) {
+    let w = World::start(db);
     let who = Some("employer_e");
     let big = "x".repeat(300 * 1024);
     let cases: Vec<(&str, &str, Option<Value>, u16, &str)> = vec![
@@ -744,10 +743,10 @@ fn bad_input_gets_a_clear_problem_and_stores_nothing() {
             .unwrap();
     assert_eq!(stored, 0);
 }
+on_every_backend!(bad_input_gets_a_clear_problem_and_stores_nothing);
 
-#[test]
-fn rate_limit_answers_429_with_retry_after() {
-    let w = World::start_with(TestDb::sqlite().unwrap(), |state| {
+fn rate_limit_answers_429_with_retry_after(db: TestDb) {
+    let w = World::start_with(db, |state| {
         state.limiter = std::sync::Arc::new(api::auth::RateLimiter::new(1.0, 5.0));
     });
     let mut statuses = Vec::new();
@@ -775,12 +774,12 @@ fn rate_limit_answers_429_with_retry_after() {
     let (s, _) = w.call(Some("admin"), "GET", "/v1/places?q=Kuo", None);
     assert_eq!(s, 200);
 }
+on_every_backend!(rate_limit_answers_429_with_retry_after);
 
 /// `kohtaanto index rebuild` swaps the generation under a running server:
 /// matching and search follow it, and so does the sync.
-#[test]
-fn queries_follow_an_index_rebuild() {
-    let w = World::start(TestDb::sqlite().unwrap());
+fn queries_follow_an_index_rebuild(db: TestDb) {
+    let w = World::start(db);
     let o = create(&w);
     let before = w.call(Some("adviser_a"), "GET", "/v1/vacancies", None).1["total"].clone();
     let old = w.root.current().unwrap().unwrap();
@@ -819,3 +818,4 @@ fn queries_follow_an_index_rebuild() {
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
 }
+on_every_backend!(queries_follow_an_index_rebuild);
