@@ -1,6 +1,7 @@
 //! What a good match is: domain types, the ESCO/ISCO taxonomy, Finnish
 //! geography and industries. No HTTP and no SQL live here.
 
+pub mod assignment;
 pub mod domain;
 pub mod geography;
 pub mod index;
