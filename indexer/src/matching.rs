@@ -81,7 +81,7 @@ pub struct MatchResult {
 
 /// IDF of text terms from the index: the rarest field of the three title
 /// fields decides (a term missing everywhere weighs most).
-struct IndexTerms<'a> {
+pub(crate) struct IndexTerms<'a> {
     searcher: &'a Searcher,
     fields: [tantivy::schema::Field; 3],
     docs: f64,
@@ -108,15 +108,15 @@ impl TermStats for IndexTerms<'_> {
 
 /// The matching engine of one process.
 pub struct MatchEngine {
-    store: Store,
+    pub(crate) store: Store,
     pub(crate) reference: ReferenceData,
     pub(crate) schema: matcher::index::IndexSchema,
     /// The generation queries run on; replaced when `root` swaps.
     index: std::sync::RwLock<Arc<SearchIndex>>,
     root: Option<crate::index::IndexRoot>,
-    config: ScoringConfig,
+    pub(crate) config: ScoringConfig,
     records: RecordCache,
-    analyzers: Analyzers,
+    pub(crate) analyzers: Analyzers,
 }
 
 impl std::fmt::Debug for MatchEngine {
@@ -148,7 +148,7 @@ fn profile_visible(p: &ProfileRecord, access: ProfileAccess, now: i64) -> bool {
         }
 }
 
-fn vacancy_visible(v: &VacancyRecord, access: VacancyAccess, now: i64) -> bool {
+pub(crate) fn vacancy_visible(v: &VacancyRecord, access: VacancyAccess, now: i64) -> bool {
     v.open_at(now)
         && match access {
             VacancyAccess::All => true,
@@ -250,7 +250,7 @@ impl Picture<'_> {
 }
 
 /// Where a scored record lives: (segment ordinal, document).
-type Address = (usize, DocId);
+pub(crate) type Address = (usize, DocId);
 
 /// One query's view of the index: a searcher, the records of its segments
 /// and a scorer whose text statistics come from it.
@@ -261,7 +261,7 @@ pub(crate) struct Snapshot {
 }
 
 /// How one direction finds its records in a segment.
-trait Side {
+pub(crate) trait Side {
     type Record;
     fn at(records: &SegmentRecords, doc: DocId) -> Option<&Self::Record>;
     fn all(records: &SegmentRecords) -> &[(DocId, Self::Record)];
@@ -271,7 +271,7 @@ trait Side {
 /// Candidates: profiles.
 struct Profiles;
 /// Vacancies for a jobseeker.
-struct Vacancies;
+pub(crate) struct Vacancies;
 
 impl Side for Profiles {
     type Record = ProfileRecord;
@@ -304,7 +304,7 @@ impl Side for Vacancies {
 /// query, bound of what it cannot match), the query's hits are scored
 /// inside tantivy's collection loop, and the scan of every visible record
 /// runs only when the k-th retrieved total does not beat the bound.
-fn top_k<S: Side>(
+pub(crate) fn top_k<S: Side>(
     snapshot: &Snapshot,
     stage: Option<(&dyn Query, f64)>,
     limit: usize,
@@ -448,7 +448,7 @@ impl MatchEngine {
         })
     }
 
-    fn scorer<'a>(
+    pub(crate) fn scorer<'a>(
         &'a self,
         terms: &'a IndexTerms<'a>,
         lang: matcher::taxonomy::Lang,
@@ -462,7 +462,7 @@ impl MatchEngine {
         }
     }
 
-    fn terms<'a>(&self, searcher: &'a Searcher) -> IndexTerms<'a> {
+    pub(crate) fn terms<'a>(&self, searcher: &'a Searcher) -> IndexTerms<'a> {
         IndexTerms {
             searcher,
             fields: [

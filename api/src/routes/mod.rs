@@ -9,6 +9,7 @@ use serde_json::{json, Map, Value};
 use crate::error::ApiError;
 
 pub mod admin;
+pub mod cohorts;
 pub mod matches;
 pub mod profiles;
 pub mod reference;
@@ -320,6 +321,26 @@ pub fn endpoints() -> Vec<Endpoint> {
             body: None,
             ok: 200,
             route: || web::get().to(reference::places),
+        },
+        Endpoint {
+            method: "POST",
+            path: "/v1/cohorts",
+            summary: "Create a cohort: the workers one employer lays off (advisers)",
+            roles: &[Role::Adviser],
+            query: &[],
+            body: Some("{\"name\", \"employer_name\", \"profile_ids\": [ids]}"),
+            ok: 201,
+            route: || web::post().to(cohorts::create),
+        },
+        Endpoint {
+            method: "POST",
+            path: "/v1/cohorts/{id}/assignments",
+            summary: "Assign a cohort nationwide: optimal under open positions and mobility",
+            roles: &[Role::Adviser],
+            query: &[],
+            body: Some("optional: {\"min_score\" (0.5), \"candidates\" (20), \"alternatives\" (3), \"scope\"}"),
+            ok: 200,
+            route: || web::post().to(cohorts::assign),
         },
         Endpoint {
             method: "GET",

@@ -819,3 +819,66 @@ fn queries_follow_an_index_rebuild(db: TestDb) {
     }
 }
 on_every_backend!(queries_follow_an_index_rebuild);
+
+/// A cohort assigned nationwide over the API: positions respected, every
+/// member accounted for, at least as good as greedy, advisers only.
+fn cohorts_are_assigned_within_positions(db: TestDb) {
+    let w = World::start(db);
+    let o = create(&w);
+    let members = json!({
+        "name": "Tehdas Oy, muutosneuvottelut 2026",
+        "employer_name": "Tehdas Oy",
+        "profile_ids": [o.p_consent, o.p_private, o.p_other_office],
+    });
+    for who in ["recruiter_x", "employer_e", "analyst", "admin"] {
+        let (s, _) = w.call(Some(who), "POST", "/v1/cohorts", Some(&members));
+        assert_eq!(s, 403, "{who}");
+    }
+    let (s, p) = w.call(
+        Some("adviser_a"),
+        "POST",
+        "/v1/cohorts",
+        Some(&json!({"name": "x", "employer_name": "y", "profile_ids": [999_999]})),
+    );
+    assert_eq!((s, p["code"].as_str()), (404, Some("not_found")));
+    let (s, cohort) = w.call(Some("adviser_a"), "POST", "/v1/cohorts", Some(&members));
+    assert_eq!(s, 201, "{cohort}");
+    let path = format!("/v1/cohorts/{}/assignments", id(&cohort));
+    assert_eq!(w.call(Some("adviser_b"), "POST", &path, None).0, 404);
+    let (s, a) = w.call(
+        Some("adviser_a"),
+        "POST",
+        &path,
+        Some(&json!({"min_score": 0.3, "scope": "nationwide"})),
+    );
+    assert_eq!(s, 200, "{a}");
+    assert_eq!(a["members"], 3);
+    assert!(a["certified"].as_bool().unwrap(), "{a}");
+    assert!(a["total_score"].as_f64().unwrap() >= a["greedy_total_score"].as_f64().unwrap());
+    let placements = a["placements"].as_array().unwrap();
+    assert_eq!(placements.len(), 3);
+    let mut used = std::collections::BTreeMap::new();
+    for p in placements {
+        if let Some(v) = p["assigned"]["vacancy_id"].as_i64() {
+            *used.entry(v).or_insert(0) += 1;
+        }
+    }
+    // Every vacancy has one position: three nurses, three vacancies.
+    assert!(used.values().all(|n| *n == 1), "{used:?}");
+    assert_eq!(a["placed"], used.len());
+    let reported: u64 = a["regions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["members"].as_u64().unwrap())
+        .sum();
+    assert_eq!(reported, 3);
+    let (s, p) = w.call(
+        Some("adviser_a"),
+        "POST",
+        &path,
+        Some(&json!({"min_score": 7})),
+    );
+    assert_eq!((s, p["code"].as_str()), (400, Some("invalid_min_score")));
+}
+on_every_backend!(cohorts_are_assigned_within_positions);

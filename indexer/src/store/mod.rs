@@ -9,6 +9,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod cohorts;
 pub mod match_log;
 pub mod orgs;
 pub mod outbox;
@@ -428,6 +429,7 @@ pub(crate) enum IdTable {
     Profiles,
     Organizations,
     ApiTokens,
+    Cohorts,
 }
 
 impl IdTable {
@@ -437,6 +439,7 @@ impl IdTable {
             IdTable::Profiles => "profiles",
             IdTable::Organizations => "organizations",
             IdTable::ApiTokens => "api_tokens",
+            IdTable::Cohorts => "cohorts",
         }
     }
 }

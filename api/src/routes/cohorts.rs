@@ -1,0 +1,158 @@
+//! Cohorts: an employment office's change situations (the workers one
+//! employer lays off) and their nationwide assignment.
+
+use actix_web::{web, HttpResponse};
+use indexer::cohorts::AssignmentOptions;
+use indexer::store::access::{self, ProfileViewer};
+use indexer::store::cohorts as store_cohorts;
+use matcher::domain::{ProfileId, Role};
+use serde::Deserialize;
+
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::server::{blocking, AppState};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CohortBody {
+    name: String,
+    employer_name: String,
+    profile_ids: Vec<i64>,
+}
+
+pub async fn create(
+    caller: Caller,
+    state: web::Data<AppState>,
+    body: web::Json<CohortBody>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(&[Role::Adviser])?;
+    let body = body.into_inner();
+    if body.profile_ids.is_empty() || body.profile_ids.len() > store_cohorts::MAX_MEMBERS {
+        return Err(ApiError::bad_request(
+            "invalid_members",
+            format!("profile_ids must hold 1–{} ids", store_cohorts::MAX_MEMBERS),
+        ));
+    }
+    let store = state.store.clone();
+    let who = caller.clone();
+    let cohort = blocking(move || {
+        store
+            .write(|c| {
+                // Every member must be a profile the adviser may see.
+                for id in &body.profile_ids {
+                    if access::profile_for(c, ProfileId(*id), ProfileViewer::Adviser(who.org))?
+                        .is_none()
+                    {
+                        return Err(indexer::store::StoreError::NotFound {
+                            kind: "profile",
+                            id: id.to_string(),
+                        });
+                    }
+                }
+                let ids: Vec<ProfileId> = body.profile_ids.iter().map(|i| ProfileId(*i)).collect();
+                let cohort = store_cohorts::create_cohort(
+                    c,
+                    &body.name,
+                    &body.employer_name,
+                    who.org,
+                    &ids,
+                )?;
+                indexer::store::audit::append(
+                    c,
+                    &indexer::store::audit::NewEvent {
+                        org_id: Some(who.org.0),
+                        token_id: Some(who.token.0),
+                        role: Some(who.role.as_str()),
+                        action: "cohort.create",
+                        subject_kind: "cohort",
+                        subject_id: cohort.id.to_string(),
+                        reason: Some(&format!("{} members", cohort.members.len())),
+                        request_id: &who.request_id,
+                    },
+                )?;
+                Ok(cohort)
+            })
+            .map_err(ApiError::from)
+    })
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", format!("/v1/cohorts/{}", cohort.id)))
+        .json(cohort))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssignBody {
+    min_score: Option<f64>,
+    candidates: Option<usize>,
+    alternatives: Option<usize>,
+    scope: Option<String>,
+}
+
+pub async fn assign(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    body: Option<web::Json<AssignBody>>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(&[Role::Adviser])?;
+    let b = body.map(|b| b.into_inner()).unwrap_or_default();
+    let min_score = b.min_score.unwrap_or(0.5);
+    if !(0.0..=1.0).contains(&min_score) {
+        return Err(ApiError::bad_request(
+            "invalid_min_score",
+            "min_score must be 0–1",
+        ));
+    }
+    let scope = match &b.scope {
+        None => matcher::scoring::Scope::Mobility,
+        Some(s) => s
+            .parse()
+            .map_err(|e: String| ApiError::bad_request("invalid_scope", e))?,
+    };
+    let options = AssignmentOptions {
+        min_score,
+        candidates: b.candidates.unwrap_or(20).clamp(1, 200),
+        alternatives: b.alternatives.unwrap_or(3).min(20),
+        scope,
+        now: chrono::Utc::now().naive_utc(),
+    };
+    let st = state.clone();
+    let who = caller.clone();
+    let id = *id;
+    let result = blocking(move || {
+        let cohort = st
+            .store
+            .read(|c| store_cohorts::cohort_of(c, id, who.org))
+            .map_err(ApiError::from)?
+            .ok_or_else(|| ApiError::not_found(format!("cohort {id} not found")))?;
+        let members = st
+            .store
+            .read(|c| indexer::store::profiles::get_profiles(c, &cohort.members))
+            .map_err(ApiError::from)?;
+        let result = st
+            .engine
+            .assign_cohort(&members, &options)
+            .map_err(ApiError::from)?;
+        st.store
+            .write(|c| {
+                indexer::store::audit::append(
+                    c,
+                    &indexer::store::audit::NewEvent {
+                        org_id: Some(who.org.0),
+                        token_id: Some(who.token.0),
+                        role: Some(who.role.as_str()),
+                        action: "cohort.assign",
+                        subject_kind: "cohort",
+                        subject_id: cohort.id.to_string(),
+                        reason: Some(&format!("{} placed", result.placed)),
+                        request_id: &who.request_id,
+                    },
+                )
+            })
+            .map_err(ApiError::from)?;
+        Ok(result)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(result))
+}
