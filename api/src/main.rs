@@ -93,10 +93,53 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Cohorts: the workers one employer lays off, assigned nationwide.
+    Cohort {
+        #[command(subcommand)]
+        what: CohortCommand,
+    },
     /// The audit log.
     Audit {
         #[command(subcommand)]
         what: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum CohortCommand {
+    /// Create a cohort of profiles on behalf of an employment office.
+    Create {
+        /// The employment office (organization id) that owns the cohort.
+        #[arg(long)]
+        org: i64,
+        #[arg(long)]
+        name: String,
+        /// The employer laying off.
+        #[arg(long)]
+        employer: String,
+        /// Profile ids, comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        profiles: Vec<i64>,
+        /// A file of profile ids, one per line.
+        #[arg(long)]
+        profiles_file: Option<PathBuf>,
+    },
+    /// Assign a cohort nationwide and print the placements and the regional report.
+    Assign {
+        id: i64,
+        /// The office that owns the cohort.
+        #[arg(long)]
+        org: i64,
+        /// Pairs below this score are not made.
+        #[arg(long, default_value_t = 0.5)]
+        min_score: f64,
+        /// Candidate vacancies per member in the first round.
+        #[arg(long, default_value_t = 20)]
+        candidates: usize,
+        #[arg(long, default_value = "mobility")]
+        scope: String,
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -312,6 +355,8 @@ enum CliError {
     ReadFile { path: String, reason: String },
     #[error("give a title or --batch <file>")]
     NoTitle,
+    #[error("{0}")]
+    Usage(String),
 }
 
 fn main() -> ExitCode {
@@ -376,6 +421,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         }
         Command::Index { what } => index_command(&store, &config, what)?,
         Command::Match { what } => match_command(&store, &config, what)?,
+        Command::Cohort { what } => cohort_command(&store, &config, what)?,
         Command::Import {
             what:
                 ImportWhat::Vacancies {
@@ -792,21 +838,135 @@ fn init_logging(filter: &str) {
         .try_init();
 }
 
+fn cohort_command(
+    store: &Store,
+    config: &config::Config,
+    what: CohortCommand,
+) -> Result<(), CliError> {
+    use matcher::domain::{OrgId, ProfileId};
+    match what {
+        CohortCommand::Create {
+            org,
+            name,
+            employer,
+            mut profiles,
+            profiles_file,
+        } => {
+            if let Some(path) = profiles_file {
+                let text = std::fs::read_to_string(&path).map_err(|e| CliError::ReadFile {
+                    path: path.display().to_string(),
+                    reason: e.to_string(),
+                })?;
+                for (n, line) in text
+                    .lines()
+                    .enumerate()
+                    .filter(|(_, l)| !l.trim().is_empty())
+                {
+                    profiles.push(line.trim().parse().map_err(|_| CliError::ReadFile {
+                        path: path.display().to_string(),
+                        reason: format!("line {}: not a profile id", n + 1),
+                    })?);
+                }
+            }
+            let ids: Vec<ProfileId> = profiles.into_iter().map(ProfileId).collect();
+            let cohort = store
+                .write(|c| store::cohorts::create_cohort(c, &name, &employer, OrgId(org), &ids))?;
+            println!(
+                "cohort {} created: {} ({} members)",
+                cohort.id,
+                cohort.name,
+                cohort.members.len()
+            );
+        }
+        CohortCommand::Assign {
+            id,
+            org,
+            min_score,
+            candidates,
+            scope,
+            json,
+        } => {
+            let cohort = store
+                .read(|c| store::cohorts::cohort_of(c, id, OrgId(org)))?
+                .ok_or(CliError::Match(indexer::matching::MatchError::NotFound {
+                    kind: "cohort",
+                    id,
+                }))?;
+            let members = store.read(|c| store::profiles::get_profiles(c, &cohort.members))?;
+            let engine = engine(store, config)?;
+            let options = indexer::cohorts::AssignmentOptions {
+                min_score,
+                candidates,
+                alternatives: 3,
+                scope: scope.parse().map_err(CliError::Usage)?,
+                now: chrono::Utc::now().naive_utc(),
+            };
+            let a = engine.assign_cohort(&members, &options)?;
+            if json {
+                println!("{}", serde_json::to_string(&a).unwrap_or_default());
+                return Ok(());
+            }
+            println!(
+                "{} members, {} placed (total score {:.2}; greedy {:.2}), {} round(s), {}, {:.2} s",
+                a.members,
+                a.placed,
+                a.total_score,
+                a.greedy_total_score,
+                a.rounds,
+                if a.certified {
+                    "optimal (certified)"
+                } else {
+                    "not certified"
+                },
+                a.seconds
+            );
+            println!(
+                "{:<8} {:>8} {:>8} {:>10}  most missing skills",
+                "region", "members", "placed", "no match"
+            );
+            for r in &a.regions {
+                let missing: Vec<String> = r
+                    .missing_skills
+                    .iter()
+                    .take(3)
+                    .map(|(s, n)| format!("{s} ({n})"))
+                    .collect();
+                println!(
+                    "{:<8} {:>8} {:>8} {:>10}  {}",
+                    r.region,
+                    r.members,
+                    r.placed,
+                    r.without_good_match,
+                    missing.join(", ")
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The matching engine over the store and this process's index.
+fn engine(
+    store: &Store,
+    config: &config::Config,
+) -> Result<indexer::matching::MatchEngine, CliError> {
+    let reference = ReferenceData::load(store)?;
+    let index = indexer::index::SearchIndex::open_current(&IndexRoot::new(config.index_dir()))?;
+    Ok(indexer::matching::MatchEngine::new(
+        store.clone(),
+        reference,
+        index,
+        matcher::scoring::ScoringConfig::default(),
+    ))
+}
+
 fn match_command(
     store: &Store,
     config: &config::Config,
     what: MatchCommand,
 ) -> Result<(), CliError> {
-    use indexer::matching::MatchEngine;
     use matcher::retrieval::{ProfileAccess, VacancyAccess};
-    let reference = ReferenceData::load(store)?;
-    let index = indexer::index::SearchIndex::open_current(&IndexRoot::new(config.index_dir()))?;
-    let engine = MatchEngine::new(
-        store.clone(),
-        reference,
-        index,
-        matcher::scoring::ScoringConfig::default(),
-    );
+    let engine = engine(store, config)?;
     let (args, result, direction) = match what {
         MatchCommand::Candidates { vacancy_id, args } => {
             let access = match args.agency {

@@ -577,4 +577,49 @@ fn sigterm_stops_gracefully_with_the_index_committed() {
         .output()
         .unwrap();
     assert!(stdout(&verify).starts_with("audit chain intact"));
+
+    // A cohort from the command line: created, then assigned.
+    let run = |args: &[&str]| {
+        let out = kohtaanto(tmp.path())
+            .env("KOHTAANTO_DATA_DIR", "data")
+            .args(args)
+            .output()
+            .unwrap();
+        stdout(&out)
+    };
+    let ids: Vec<String> = (1..=40).map(|i| i.to_string()).collect();
+    let created = run(&[
+        "cohort",
+        "create",
+        "--org",
+        "1",
+        "--name",
+        "Sulkeutuva tehdas",
+        "--employer",
+        "Tehdas Oy",
+        "--profiles",
+        &ids.join(","),
+    ]);
+    assert!(created.starts_with("cohort 1 created"), "{created}");
+    let assigned: serde_json::Value = serde_json::from_str(&run(&[
+        "cohort",
+        "assign",
+        "1",
+        "--org",
+        "1",
+        "--min-score",
+        "0.3",
+        "--json",
+    ]))
+    .unwrap();
+    assert_eq!(assigned["members"], 40);
+    assert!(
+        assigned["total_score"].as_f64().unwrap()
+            >= assigned["greedy_total_score"].as_f64().unwrap()
+    );
+    let table = run(&["cohort", "assign", "1", "--org", "1"]);
+    assert!(
+        table.contains("40 members") && table.contains("region"),
+        "{table}"
+    );
 }
