@@ -650,7 +650,17 @@ fn serve(store: Store, config: &config::Config) -> Result<(), CliError> {
     };
     let reference = ReferenceData::load(&store)?;
     let root = IndexRoot::new(config.index_dir());
-    if root.current()?.is_none() {
+    // No index yet, or one an older version wrote (another schema): build
+    // it from the store, which is always safe.
+    let usable = root.current()?.is_some()
+        && match indexer::index::SearchIndex::open_current(&root) {
+            Ok(_) => true,
+            Err(error) => {
+                tracing::warn!(%error, "the index cannot be opened; rebuilding it from the store");
+                false
+            }
+        };
+    if !usable {
         let report = indexer::index::rebuild(&store, &root, &reference, |_, _| {})?;
         tracing::info!(
             vacancies = report.vacancies,
