@@ -12,15 +12,12 @@ use std::time::Instant;
 use chrono::NaiveDateTime;
 use matcher::assignment::{assign, greedy, Problem};
 use matcher::domain::{JobseekerProfile, VacancyId};
-use matcher::domain::{Relocation, RemoteMode};
-use matcher::geography::{haversine_km, Geography};
-use matcher::ranking::TopK;
-use matcher::records::{ProfileRecord, NO_REGION};
-use matcher::retrieval::VacancyAccess;
-use matcher::scoring::{Scope, VacancyScoring};
+use matcher::records::ProfileRecord;
+use matcher::retrieval::{outside_bound, vacancies_query, VacancyAccess};
+use matcher::scoring::Scope;
 use serde::Serialize;
 
-use crate::matching::{vacancy_visible, Address, MatchEngine, MatchError, Snapshot};
+use crate::matching::{top_k, vacancy_visible, Address, MatchEngine, MatchError, Vacancies};
 
 /// How to assign.
 #[derive(Debug, Clone, Serialize)]
@@ -90,121 +87,6 @@ struct List {
     cutoff: f64,
 }
 
-/// Open vacancies a cohort can be assigned to, by region (the last bucket:
-/// no region), and the fully remote ones with their region.
-struct Buckets {
-    by_region: Vec<Vec<Address>>,
-    remote: Vec<(usize, tantivy::DocId, usize)>,
-}
-
-impl Buckets {
-    fn new(snapshot: &Snapshot, regions: usize, now: i64) -> Buckets {
-        let mut by_region = vec![Vec::new(); regions + 1];
-        let mut remote = Vec::new();
-        for (ord, segment) in snapshot.searcher.segment_readers().iter().enumerate() {
-            let alive = segment.alive_bitset();
-            for (doc, v) in snapshot.segments[ord].vacancies() {
-                if alive.is_some_and(|a| !a.is_alive(*doc))
-                    || !vacancy_visible(v, VacancyAccess::All, now)
-                {
-                    continue;
-                }
-                let region = if v.region == NO_REGION {
-                    regions
-                } else {
-                    usize::from(v.region).min(regions)
-                };
-                by_region[region].push((ord, *doc));
-                if v.remote == RemoteMode::Full {
-                    remote.push((ord, *doc, region));
-                }
-            }
-        }
-        Buckets { by_region, remote }
-    }
-}
-
-/// The regions (by index; the last one is "no region") whose vacancies a
-/// member's scope can reach, besides fully remote work. Generous by
-/// design: a region counts when any of its municipalities lies within the
-/// commute radius plus 100 km (a workplace's own coordinates may lie that
-/// far from its municipality's centre), so nothing eligible is missed.
-struct Reach {
-    regions: Vec<bool>,
-}
-
-impl Reach {
-    fn contains(&self, region: usize) -> bool {
-        self.regions.get(region).copied().unwrap_or(true)
-    }
-}
-
-/// Every municipality's centre and region index.
-fn places(geography: &Geography) -> Vec<(f64, f64, usize)> {
-    geography
-        .municipalities()
-        .filter_map(|m| {
-            let region = geography.regions().position(|r| r.code == m.region_code)?;
-            Some((m.lat, m.lon, region))
-        })
-        .collect()
-}
-
-fn within_reach(
-    p: &ProfileRecord,
-    scope: Scope,
-    regions: usize,
-    places: &[(f64, f64, usize)],
-) -> Reach {
-    if scope == Scope::Nationwide
-        || (scope != Scope::Commute && p.relocation == Relocation::Nationwide)
-    {
-        return Reach {
-            regions: vec![true; regions + 1],
-        };
-    }
-    let mut reach = vec![false; regions + 1];
-    // Vacancies without a region: few, and cheap to score.
-    reach[regions] = true;
-    if scope != Scope::Commute {
-        for r in &p.relocation_region_indexes {
-            if let Some(slot) = reach.get_mut(usize::from(*r)) {
-                *slot = true;
-            }
-        }
-        if p.home_region != NO_REGION {
-            if let Some(slot) = reach.get_mut(usize::from(p.home_region)) {
-                *slot = true;
-            }
-        }
-    }
-    if scope != Scope::Region {
-        if let Some((lat, lon)) = p.home_at {
-            let radius = f64::from(p.commute_km.max(0)) + 100.0;
-            for (mlat, mlon, region) in places {
-                if !reach[*region] && haversine_km(lat, lon, *mlat, *mlon) <= radius {
-                    reach[*region] = true;
-                }
-            }
-        }
-    }
-    Reach { regions: reach }
-}
-
-fn score_into(
-    snapshot: &Snapshot,
-    scoring: &mut VacancyScoring<'_>,
-    top: &mut TopK<Address>,
-    (ord, doc): Address,
-    scope: Scope,
-) {
-    if let Some(v) = snapshot.segments[ord].vacancy(doc) {
-        if let Some(total) = scoring.total(v, scope) {
-            top.push(total, v.id, (ord, doc));
-        }
-    }
-}
-
 /// Longest candidate list a member gets.
 const MAX_CANDIDATES: usize = 640;
 /// Most rounds of list extension.
@@ -222,6 +104,7 @@ impl MatchEngine {
         let taxonomy = &self.reference.taxonomy;
         let geography = &self.reference.geography;
         let now = o.now.and_utc().timestamp();
+        let access = VacancyAccess::All;
         let terms = self.terms(&snapshot.searcher);
         let records: Vec<ProfileRecord> = {
             let mut analyzers = self.analyzers.clone();
@@ -233,9 +116,25 @@ impl MatchEngine {
                 })
                 .collect()
         };
-        let region_count = geography.regions().len();
-        let buckets = Buckets::new(&snapshot, region_count, now);
-        let places = places(geography);
+        // The idf of every open vacancy's title terms, once for all members
+        // (each member would otherwise look them up in the index again).
+        let idf: HashMap<u64, f64> = {
+            use matcher::scoring::TermStats;
+            let mut idf = HashMap::new();
+            for (ord, segment) in snapshot.searcher.segment_readers().iter().enumerate() {
+                let alive = segment.alive_bitset();
+                for (doc, v) in snapshot.segments[ord].vacancies() {
+                    if alive.is_some_and(|a| !a.is_alive(*doc)) || !vacancy_visible(v, access, now)
+                    {
+                        continue;
+                    }
+                    for (term, hash) in v.terms.iter().zip(&v.term_hashes) {
+                        idf.entry(*hash).or_insert_with(|| terms.idf(term));
+                    }
+                }
+            }
+            idf
+        };
         // The exact top `k` of member `i`, in parallel on every core.
         let lists_for = |todo: &[(usize, usize)]| -> Result<Vec<(usize, List)>, MatchError> {
             let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -244,6 +143,7 @@ impl MatchEngine {
                 let handles: Vec<_> = (0..workers)
                     .map(|_| {
                         scope.spawn(|| -> Result<Vec<(usize, List)>, MatchError> {
+                            let mut analyzers = self.analyzers.clone();
                             let scorer = self.scorer(&terms, matcher::taxonomy::Lang::En);
                             let mut out = Vec::new();
                             loop {
@@ -251,39 +151,30 @@ impl MatchEngine {
                                 let Some(&(i, k)) = todo.get(n) else {
                                     return Ok(out);
                                 };
-                                let record = &records[i];
-                                let mut scoring = scorer.vacancies_for(record);
-                                let mut top: TopK<Address> = TopK::new(k);
-                                // Every vacancy the member's scope can reach:
-                                // the regions in reach, then fully remote work
-                                // elsewhere. Nothing eligible lies outside, so
-                                // the top k is exact.
-                                let reach = within_reach(record, o.scope, region_count, &places);
-                                for (region, bucket) in buckets.by_region.iter().enumerate() {
-                                    if !reach.contains(region) {
-                                        continue;
-                                    }
-                                    for (ord, doc) in bucket {
-                                        score_into(
-                                            &snapshot,
-                                            &mut scoring,
-                                            &mut top,
-                                            (*ord, *doc),
-                                            o.scope,
-                                        );
-                                    }
-                                }
-                                for (ord, doc, region) in &buckets.remote {
-                                    if !reach.contains(*region) {
-                                        score_into(
-                                            &snapshot,
-                                            &mut scoring,
-                                            &mut top,
-                                            (*ord, *doc),
-                                            o.scope,
-                                        );
-                                    }
-                                }
+                                let profile = &members[i];
+                                let profile_terms = analyzers.profile_terms(taxonomy, profile);
+                                let query = vacancies_query(
+                                    &self.schema,
+                                    taxonomy,
+                                    profile,
+                                    &profile_terms,
+                                    access,
+                                    o.now,
+                                );
+                                let bound = outside_bound(
+                                    &self.config,
+                                    false,
+                                    query.covers_past_occupations,
+                                );
+                                let mut scoring =
+                                    scorer.vacancies_for(&records[i]).sharing_idf(&idf);
+                                let (top, _, _) = top_k::<Vacancies>(
+                                    &snapshot,
+                                    Some((query.query.as_ref(), bound)),
+                                    k,
+                                    |v| vacancy_visible(v, access, now),
+                                    |v| scoring.total(v, o.scope),
+                                )?;
                                 let choices: Vec<(i64, f64, Address)> = top
                                     .into_sorted()
                                     .into_iter()

@@ -966,6 +966,8 @@ pub struct VacancyScoring<'s> {
     levels: Vec<u8>,
     /// Idf of vacancy title terms seen so far, by term hash.
     idf: std::collections::HashMap<u64, f64>,
+    /// Idf of terms computed once for many jobseekers (cohorts).
+    shared_idf: Option<&'s std::collections::HashMap<u64, f64>>,
 }
 
 impl<'s> VacancyScoring<'s> {
@@ -992,7 +994,15 @@ impl<'s> VacancyScoring<'s> {
             weights: normalised_weights(&scorer.config.weights),
             levels,
             idf: std::collections::HashMap::new(),
+            shared_idf: None,
         }
+    }
+
+    /// Use `idf` (term hash → the same value [`TermStats::idf`] gives) for
+    /// the terms it holds, so that many jobseekers share one computation.
+    pub fn sharing_idf(mut self, idf: &'s std::collections::HashMap<u64, f64>) -> Self {
+        self.shared_idf = Some(idf);
+        self
     }
 
     fn level(&self, skill: u32) -> u8 {
@@ -1016,7 +1026,10 @@ impl<'s> VacancyScoring<'s> {
         let (mut found, mut total, mut terms_found) = (0.0, 0.0, 0);
         for (term, hash) in v.terms.iter().zip(&v.term_hashes) {
             let terms = self.scorer.terms;
-            let idf = *self.idf.entry(*hash).or_insert_with(|| terms.idf(term));
+            let idf = match self.shared_idf.and_then(|m| m.get(hash)) {
+                Some(idf) => *idf,
+                None => *self.idf.entry(*hash).or_insert_with(|| terms.idf(term)),
+            };
             total += idf;
             if p.terms.binary_search(hash).is_ok() {
                 found += idf;
