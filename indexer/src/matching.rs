@@ -115,6 +115,10 @@ pub struct MatchEngine {
     index: std::sync::RwLock<Arc<SearchIndex>>,
     root: Option<crate::index::IndexRoot>,
     pub(crate) config: ScoringConfig,
+    /// `config.hash()`, logged with every ranking.
+    config_hash: String,
+    /// The generation whose taxonomy version was last checked.
+    checked: std::sync::Mutex<Option<std::path::PathBuf>>,
     records: RecordCache,
     pub(crate) analyzers: Analyzers,
 }
@@ -371,6 +375,8 @@ impl MatchEngine {
             schema: index.schema.clone(),
             index: std::sync::RwLock::new(Arc::new(index)),
             root: None,
+            config_hash: config.hash(),
+            checked: std::sync::Mutex::new(None),
             config,
             records,
             analyzers,
@@ -428,18 +434,25 @@ impl MatchEngine {
         let index = self.current_index()?;
         index.reader.reload()?;
         let searcher = index.reader.searcher();
-        let payload = index.index.load_metas()?.payload;
-        let built_with = payload
-            .as_deref()
-            .and_then(|p| serde_json::from_str::<CommitPayload>(p).ok())
-            .map(|p| p.taxonomy);
-        let ours = self.reference.taxonomy.version();
-        if built_with.as_deref().is_some_and(|v| v != ours) {
-            return Err(MatchError::StaleIndex {
-                index: built_with.unwrap_or_default(),
-                store: ours.to_owned(),
-            });
+        // A generation keeps the taxonomy it was built with: check it once
+        // per generation, not on every query.
+        let mut checked = self.checked.lock().unwrap_or_else(|e| e.into_inner());
+        if checked.as_deref() != Some(index.dir.as_path()) {
+            let payload = index.index.load_metas()?.payload;
+            let built_with = payload
+                .as_deref()
+                .and_then(|p| serde_json::from_str::<CommitPayload>(p).ok())
+                .map(|p| p.taxonomy);
+            let ours = self.reference.taxonomy.version();
+            if built_with.as_deref().is_some_and(|v| v != ours) {
+                return Err(MatchError::StaleIndex {
+                    index: built_with.unwrap_or_default(),
+                    store: ours.to_owned(),
+                });
+            }
+            *checked = Some(index.dir.clone());
         }
+        drop(checked);
         let segments = self.records.for_searcher(&searcher)?;
         Ok(Snapshot {
             searcher,
@@ -533,7 +546,7 @@ impl MatchEngine {
             results,
             retrieved,
             exhaustive,
-            config_hash: self.config.hash(),
+            config_hash: self.config_hash.clone(),
             taxonomy_version: self.reference.taxonomy.version().to_owned(),
         }
     }

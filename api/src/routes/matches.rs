@@ -159,9 +159,9 @@ async fn rank_for(
                 if who.role == Role::Employer {
                     return Ok(Vec::new());
                 }
-                Ok(indexer::store::profiles::get_profiles(c, &ids)?
+                Ok(indexer::store::profiles::pseudonyms(c, &ids)?
                     .into_iter()
-                    .map(|p| (p.id.0, p.pseudonym))
+                    .map(|(id, p)| (id.0, p))
                     .collect::<Vec<_>>())
             })
             .map_err(ApiError::from)?;

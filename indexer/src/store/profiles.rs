@@ -203,6 +203,23 @@ pub fn profile_ids_after(
     Ok(ids.into_iter().map(ProfileId).collect())
 }
 
+/// (id, pseudonym) of the profiles with these ids that exist.
+pub fn pseudonyms(
+    conn: &mut DbConnection,
+    ids: &[ProfileId],
+) -> Result<Vec<(ProfileId, String)>, StoreError> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(super::IN_CHUNK) {
+        let raw: Vec<i64> = chunk.iter().map(|p| p.0).collect();
+        let rows: Vec<(i64, String)> = profiles::table
+            .filter(profiles::id.eq_any(&raw))
+            .select((profiles::id, profiles::pseudonym))
+            .load(conn)?;
+        out.extend(rows.into_iter().map(|(id, p)| (ProfileId(id), p)));
+    }
+    Ok(out)
+}
+
 /// The profiles with these ids that exist, ascending by id, complete.
 pub fn get_profiles(
     conn: &mut DbConnection,

@@ -44,12 +44,27 @@ fn key(results: &[Ranked]) -> Vec<(i64, u64)> {
         .collect()
 }
 
-pub fn two_stage_top_k_equals_exhaustive(db: &TestDb) {
+/// The reference date of the generated populations, at noon.
+fn noon() -> chrono::NaiveDateTime {
+    NaiveDate::from_ymd_opt(2026, 11, 23)
+        .unwrap()
+        .and_hms_opt(12, 0, 0)
+        .unwrap()
+}
+
+/// A generated population in `db`, indexed, and an engine over it (the
+/// index directory lives as long as the returned guard).
+fn engine_over(
+    db: &TestDb,
+    profiles: usize,
+    vacancies: usize,
+    seed: u64,
+) -> (MatchEngine, tempfile::TempDir) {
     let spec = PopulationSpec {
-        profiles: 1_000,
-        vacancies: 160,
-        seed: 17,
-        reference_date: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+        profiles,
+        vacancies,
+        seed,
+        reference_date: noon().date(),
     };
     generate_population(&db.store, &fixtures_dir(), &spec, |_, _| {}).unwrap();
     let reference = ReferenceData::load(&db.store).unwrap();
@@ -63,10 +78,12 @@ pub fn two_stage_top_k_equals_exhaustive(db: &TestDb) {
         SearchIndex::open_current(&root).unwrap(),
         ScoringConfig::default(),
     );
-    let now = NaiveDate::from_ymd_opt(2026, 11, 23)
-        .unwrap()
-        .and_hms_opt(12, 0, 0)
-        .unwrap();
+    (engine, dir)
+}
+
+pub fn two_stage_top_k_equals_exhaustive(db: &TestDb) {
+    let (engine, _index) = engine_over(db, 1_000, 160, 17);
+    let now = noon();
     let request = |limit, scope| MatchRequest {
         limit,
         scope,
@@ -181,33 +198,11 @@ pub fn two_stage_top_k_equals_exhaustive(db: &TestDb) {
 }
 
 /// A cohort's candidate lists are each member's exact ranking: the vacancy
-/// a member is given, or else its first alternative, is its best one (or
-/// one scoring the same) whenever the best one still had room; every
-/// reported vacancy is among the member's exhaustive top k; positions
-/// hold; the optimum is at least greedy.
+/// a member is given and its alternatives are exactly its exhaustive top k,
+/// with the same scores, in every scope; the optimum is at least greedy.
 pub fn cohort_lists_are_exact_rankings(db: &TestDb) {
-    let spec = PopulationSpec {
-        profiles: 600,
-        vacancies: 200,
-        seed: 23,
-        reference_date: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
-    };
-    generate_population(&db.store, &fixtures_dir(), &spec, |_, _| {}).unwrap();
-    let reference = ReferenceData::load(&db.store).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let root = IndexRoot::new(dir.path());
-    let mut sync = IndexSync::open(root.clone(), reference.clone()).unwrap();
-    sync.sync_all(&db.store, |_| {}).unwrap();
-    let engine = MatchEngine::new(
-        db.store.clone(),
-        reference,
-        SearchIndex::open_current(&root).unwrap(),
-        ScoringConfig::default(),
-    );
-    let now = NaiveDate::from_ymd_opt(2026, 11, 23)
-        .unwrap()
-        .and_hms_opt(12, 0, 0)
-        .unwrap();
+    let (engine, _index) = engine_over(db, 600, 200, 23);
+    let now = noon();
     let ids = db
         .store
         .read(|c| profiles::profile_ids_after(c, 0, 120))
