@@ -626,6 +626,25 @@ impl Scorer<'_> {
         }
     }
 
+    /// The total of a pair, `None` when it is not eligible (scope first:
+    /// the cheapest test, and the one most pairs fail); `parts` runs only
+    /// for eligible pairs.
+    fn eligible_total(
+        &self,
+        weights: &[f64; 9],
+        v: &VacancyRecord,
+        p: &ProfileRecord,
+        scope: Scope,
+        parts: impl FnOnce() -> Parts,
+    ) -> Option<f64> {
+        let g = geo(v, p);
+        if !in_scope(&g, scope) || !meets_hard(v, p) {
+            return None;
+        }
+        let parts = parts();
+        Some(weighted_total(weights, &self.values(v, p, &parts, &g)))
+    }
+
     /// Every feature's value, in [`Feature::ALL`] order.
     fn values(&self, v: &VacancyRecord, p: &ProfileRecord, parts: &Parts, g: &Geo) -> [f64; 9] {
         let cfg = self.config;
@@ -929,16 +948,8 @@ impl<'s> CandidateScoring<'s> {
     /// The total of an eligible candidate, `None` when the pair is not
     /// eligible (hard requirement or scope).
     pub fn total(&mut self, p: &ProfileRecord, scope: Scope) -> Option<f64> {
-        let v = self.vacancy;
-        let g = geo(v, p);
-        if !in_scope(&g, scope) || !meets_hard(v, p) {
-            return None;
-        }
-        let parts = self.parts(p);
-        Some(weighted_total(
-            &self.weights,
-            &self.scorer.values(v, p, &parts, &g),
-        ))
+        let (scorer, weights, v) = (self.scorer, self.weights, self.vacancy);
+        scorer.eligible_total(&weights, v, p, scope, || self.parts(p))
     }
 
     /// The explained score of an eligible candidate.
@@ -1049,16 +1060,8 @@ impl<'s> VacancyScoring<'s> {
     /// The total of an eligible vacancy, `None` when the pair is not
     /// eligible.
     pub fn total(&mut self, v: &VacancyRecord, scope: Scope) -> Option<f64> {
-        let p = self.profile;
-        let g = geo(v, p);
-        if !in_scope(&g, scope) || !meets_hard(v, p) {
-            return None;
-        }
-        let parts = self.parts(v);
-        Some(weighted_total(
-            &self.weights,
-            &self.scorer.values(v, p, &parts, &g),
-        ))
+        let (scorer, weights, p) = (self.scorer, self.weights, self.profile);
+        scorer.eligible_total(&weights, v, p, scope, || self.parts(v))
     }
 
     /// The explained score of an eligible vacancy.
