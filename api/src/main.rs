@@ -98,6 +98,37 @@ enum Command {
         #[command(subcommand)]
         what: CohortCommand,
     },
+    /// The labour-market picture: open positions, active jobseekers,
+    /// tightness and mismatch per area and occupation (or industry), and
+    /// the cross-region potential matrix.
+    Picture {
+        /// Rows: country, region, sub_region, ely or municipality.
+        #[arg(long, default_value = "region")]
+        by: String,
+        /// ISCO-08 level of the occupation columns (1–4).
+        #[arg(long, default_value_t = 1)]
+        level: u8,
+        /// Columns by TOL 2008 industry instead: section or division.
+        #[arg(long)]
+        industry: Option<String>,
+        /// Also compute the cross-region potential matrix.
+        #[arg(long)]
+        potential: bool,
+        /// A pair at or above this score is a good match (potential matrix).
+        #[arg(long, default_value_t = 0.5)]
+        min_score: f64,
+        /// Withhold small cells, as the analyst role sees the picture.
+        #[arg(long)]
+        suppress: bool,
+        /// Language of the names: fi, sv or en.
+        #[arg(long, default_value = "fi")]
+        lang: String,
+        /// Print one table as CSV: cells, areas, groups or flows.
+        #[arg(long)]
+        csv: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// The audit log.
     Audit {
         #[command(subcommand)]
@@ -422,6 +453,57 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Index { what } => index_command(&store, &config, what)?,
         Command::Match { what } => match_command(&store, &config, what)?,
         Command::Cohort { what } => cohort_command(&store, &config, what)?,
+        Command::Picture {
+            by,
+            level,
+            industry,
+            potential,
+            min_score,
+            suppress,
+            lang,
+            csv,
+            json,
+        } => {
+            let grouping = match industry.as_deref() {
+                None => matcher::picture::Grouping::Occupation(level),
+                Some("section") => matcher::picture::Grouping::Industry(1),
+                Some("division") => matcher::picture::Grouping::Industry(2),
+                Some(other) => {
+                    return Err(CliError::Usage(format!(
+                        "unknown industry level {other:?} (section or division)"
+                    )))
+                }
+            };
+            if !(1..=4).contains(&level) {
+                return Err(CliError::Usage(format!(
+                    "occupation level {level} (expected 1–4)"
+                )));
+            }
+            let request = indexer::picture::PictureRequest {
+                by: by.parse().map_err(CliError::Usage)?,
+                grouping,
+                disclosure_control: suppress,
+                potential,
+                min_score,
+                lang: lang
+                    .parse()
+                    .map_err(|e: matcher::taxonomy::UnknownLang| CliError::Usage(e.to_string()))?,
+                now: chrono::Utc::now().naive_utc(),
+            };
+            let table = csv
+                .as_deref()
+                .map(str::parse::<matcher::picture::CsvTable>)
+                .transpose()
+                .map_err(CliError::Usage)?;
+            let picture = engine(&store, &config)?.picture(&request)?;
+            if let Some(table) = table {
+                print!("{}", picture.to_csv(table));
+            } else if json {
+                println!("{}", serde_json::to_string(&picture).unwrap_or_default());
+            } else {
+                print_picture(&picture);
+            }
+        }
         Command::Import {
             what:
                 ImportWhat::Vacancies {
@@ -953,6 +1035,103 @@ fn cohort_command(
         }
     }
     Ok(())
+}
+
+fn cell<T: std::fmt::Display>(v: Option<T>) -> String {
+    v.map_or_else(|| "–".to_owned(), |v| v.to_string())
+}
+
+fn print_rows(rows: &[matcher::picture::Row], group: bool) {
+    println!(
+        "{:<10} {:<34} {:>9} {:>10} {:>11} {:>10} {:>9}",
+        "code", "name", "vacancies", "positions", "jobseekers", "tightness", "days open"
+    );
+    for r in rows {
+        let label = if group {
+            r.group.as_ref().unwrap_or(&r.area)
+        } else {
+            &r.area
+        };
+        let f = &r.figures;
+        let name: String = label.name.chars().take(34).collect();
+        println!(
+            "{:<10} {:<34} {:>9} {:>10} {:>11} {:>10} {:>9}",
+            label.code,
+            name,
+            cell(f.open_vacancies),
+            cell(f.open_positions),
+            cell(f.active_jobseekers),
+            cell(f.tightness.map(|t| format!("{t:.2}"))),
+            cell(f.mean_days_open.map(|d| format!("{d:.1}"))),
+        );
+    }
+}
+
+/// The picture as readable tables.
+fn print_picture(p: &matcher::picture::Picture) {
+    let f = &p.total;
+    println!(
+        "Labour-market picture at {} ({} open positions in {} vacancies, {} active jobseekers, tightness {}){}",
+        p.as_of.format("%Y-%m-%d %H:%M"),
+        cell(f.open_positions),
+        cell(f.open_vacancies),
+        cell(f.active_jobseekers),
+        cell(f.tightness.map(|t| format!("{t:.3}"))),
+        if p.disclosure_control {
+            "; cells under 5 withheld (–)"
+        } else {
+            ""
+        }
+    );
+    let m = &p.mismatch;
+    let index = |v: Option<f64>| cell(v.map(|v| format!("{v:.3}")));
+    println!(
+        "Jackman–Roper mismatch: across areas {}, across groups {}, across cells {}
+",
+        index(m.across_areas),
+        index(m.across_groups),
+        index(m.across_cells)
+    );
+    print_rows(&p.areas, false);
+    println!();
+    print_rows(&p.groups, true);
+    if let Some(potential) = &p.potential {
+        println!(
+            "\nCross-region potential (good match: score ≥ {}): {} positions considered, {} with a good match in their own region, {} only elsewhere ({:.1} s)",
+            potential.min_score,
+            potential.positions_considered,
+            potential.positions_matched_locally,
+            potential.positions_matched_only_elsewhere,
+            potential.seconds
+        );
+        println!(
+            "{:<8} {:<8} {:>9} {:>10}",
+            "from", "to", "vacancies", "positions"
+        );
+        let mut flows: Vec<&matcher::picture::Flow> = potential
+            .flows
+            .iter()
+            .filter(|f| f.from.code != f.to.code)
+            .collect();
+        flows.sort_by_key(|f| std::cmp::Reverse(f.open_positions.unwrap_or(0)));
+        for f in flows.iter().take(25) {
+            println!(
+                "{:<8} {:<8} {:>9} {:>10}",
+                f.from.code,
+                f.to.code,
+                cell(f.open_vacancies),
+                cell(f.open_positions)
+            );
+        }
+        if flows.len() > 25 {
+            println!("… {} more pairs (--csv flows lists all)", flows.len() - 25);
+        }
+    }
+    println!(
+        "\n{} cells (--csv cells lists them); {:.2} s",
+        p.cells.len(),
+        p.seconds
+    );
 }
 
 /// The matching engine over the store and this process's index.

@@ -8,6 +8,7 @@ pub mod feeds;
 pub mod generate;
 pub mod index;
 pub mod matching;
+pub mod picture;
 pub mod search;
 pub mod sources;
 pub mod store;

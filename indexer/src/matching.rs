@@ -121,6 +121,8 @@ pub struct MatchEngine {
     checked: std::sync::Mutex<Option<std::path::PathBuf>>,
     records: RecordCache,
     pub(crate) analyzers: Analyzers,
+    /// The last cross-region potential matrix (expensive: see `picture`).
+    pub(crate) potential: crate::picture::PotentialCache,
 }
 
 impl std::fmt::Debug for MatchEngine {
@@ -380,6 +382,7 @@ impl MatchEngine {
             config,
             records,
             analyzers,
+            potential: Default::default(),
         }
     }
 

@@ -110,6 +110,10 @@ pub struct ProfileRecord {
     pub relocation_region_indexes: Vec<u16>,
 }
 
+fn one() -> u32 {
+    1
+}
+
 fn no_region() -> u16 {
     NO_REGION
 }
@@ -266,6 +270,15 @@ pub struct VacancyRecord {
     pub remote: RemoteMode,
     pub work_time: WorkTime,
     pub start: Option<NaiveDate>,
+    /// Open positions (the labour-market picture counts these).
+    #[serde(default = "one")]
+    pub positions: u32,
+    /// Unix seconds of creation (days open in the picture).
+    #[serde(default)]
+    pub created: Option<i64>,
+    /// TOL 2008 industry code of the employer, when given.
+    #[serde(default)]
+    pub industry: Option<String>,
     /// The analysed title terms (and occupation label), sorted.
     pub terms: Vec<String>,
     #[serde(skip)]
@@ -334,6 +347,9 @@ impl VacancyRecord {
             remote: d.remote,
             work_time: d.work_time,
             start: d.start_date,
+            positions: d.positions.max(1) as u32,
+            created: Some(secs(vacancy.created_at)),
+            industry: d.industry_code.clone(),
             terms: terms.terms.iter().cloned().collect(),
             term_hashes: Vec::new(),
             region: NO_REGION,

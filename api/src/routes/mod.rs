@@ -11,6 +11,7 @@ use crate::error::ApiError;
 pub mod admin;
 pub mod cohorts;
 pub mod matches;
+pub mod picture;
 pub mod profiles;
 pub mod reference;
 pub mod vacancies;
@@ -51,6 +52,35 @@ const VACANCY_OWNERS: &[Role] = &[Role::Recruiter, Role::Employer];
 const PAGE: (&str, &str) = ("limit", "page size, 1–100 (default 20)");
 const CURSOR: (&str, &str) = ("cursor", "the next_cursor of the previous page");
 const LANG: (&str, &str) = ("lang", "fi, sv or en (default: Accept-Language, else fi)");
+
+const PICTURE_READERS: &[Role] = &[Role::Adviser, Role::Analyst];
+const PICTURE_QUERY: &[(&str, &str)] = &[
+    (
+        "by",
+        "rows: country, region (default), sub_region, ely or municipality",
+    ),
+    (
+        "occupation_level",
+        "ISCO-08 level of the columns, 1–4 (default 1)",
+    ),
+    (
+        "industry",
+        "columns by TOL 2008 industry instead: section or division",
+    ),
+    (
+        "potential",
+        "true: add the cross-region potential matrix (scores every open position)",
+    ),
+    (
+        "min_score",
+        "good-match score for the potential matrix (default 0.5)",
+    ),
+    (
+        "table",
+        "CSV table: cells (default), areas, groups or flows",
+    ),
+    LANG,
+];
 
 /// The whole contract.
 pub fn endpoints() -> Vec<Endpoint> {
@@ -341,6 +371,26 @@ pub fn endpoints() -> Vec<Endpoint> {
             body: Some("optional: {\"min_score\" (0.5), \"candidates\" (20), \"alternatives\" (3), \"scope\"}"),
             ok: 200,
             route: || web::post().to(cohorts::assign),
+        },
+        Endpoint {
+            method: "GET",
+            path: "/v1/picture",
+            summary: "The labour-market picture: positions, jobseekers, tightness, days open per area × occupation (or industry), Jackman–Roper mismatch, cross-region potential; CSV with Accept: text/csv (analysts: cells under 5 withheld)",
+            roles: PICTURE_READERS,
+            query: PICTURE_QUERY,
+            body: None,
+            ok: 200,
+            route: || web::get().to(picture::picture),
+        },
+        Endpoint {
+            method: "GET",
+            path: "/v1/picture.csv",
+            summary: "The labour-market picture as CSV (one table, see `table`)",
+            roles: PICTURE_READERS,
+            query: PICTURE_QUERY,
+            body: None,
+            ok: 200,
+            route: || web::get().to(picture::picture_csv),
         },
         Endpoint {
             method: "GET",

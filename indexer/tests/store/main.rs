@@ -33,6 +33,7 @@ mod generate;
 mod index;
 mod matching;
 mod normalize;
+mod picture;
 mod scoring;
 mod support;
 mod taxonomy;

@@ -45,7 +45,7 @@ fn key(results: &[Ranked]) -> Vec<(i64, u64)> {
 }
 
 /// The reference date of the generated populations, at noon.
-fn noon() -> chrono::NaiveDateTime {
+pub(crate) fn noon() -> chrono::NaiveDateTime {
     NaiveDate::from_ymd_opt(2026, 11, 23)
         .unwrap()
         .and_hms_opt(12, 0, 0)
@@ -54,7 +54,7 @@ fn noon() -> chrono::NaiveDateTime {
 
 /// A generated population in `db`, indexed, and an engine over it (the
 /// index directory lives as long as the returned guard).
-fn engine_over(
+pub(crate) fn engine_over(
     db: &TestDb,
     profiles: usize,
     vacancies: usize,
