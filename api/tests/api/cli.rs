@@ -622,4 +622,38 @@ fn sigterm_stops_gracefully_with_the_index_committed() {
         table.contains("40 members") && table.contains("region"),
         "{table}"
     );
+
+    // The picture from the command line: readable tables, JSON and CSV
+    // agree on the totals.
+    let table = run(&["picture", "--by", "region", "--level", "2", "--potential"]);
+    assert!(table.contains("Jackman–Roper mismatch"), "{table}");
+    assert!(
+        table.contains("Uusimaa") && table.contains("Cross-region potential"),
+        "{table}"
+    );
+    let picture: serde_json::Value =
+        serde_json::from_str(&run(&["picture", "--level", "2", "--json"])).unwrap();
+    let positions = picture["total"]["open_positions"].as_u64().unwrap();
+    assert!(positions > 0, "{picture}");
+    let csv = run(&["picture", "--by", "ely", "--csv", "areas"]);
+    let summed: u64 = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(5).unwrap().parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(summed, positions, "{csv}");
+    let analyst = run(&[
+        "picture",
+        "--by",
+        "municipality",
+        "--level",
+        "4",
+        "--suppress",
+        "--csv",
+        "cells",
+    ]);
+    assert!(
+        analyst.lines().skip(1).any(|l| l.ends_with(",true")),
+        "{analyst}"
+    );
 }

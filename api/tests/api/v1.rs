@@ -882,3 +882,125 @@ fn cohorts_are_assigned_within_positions(db: TestDb) {
     assert_eq!((s, p["code"].as_str()), (400, Some("invalid_min_score")));
 }
 on_every_backend!(cohorts_are_assigned_within_positions);
+
+/// The labour-market picture over the API: advisers see every count,
+/// analysts small cells withheld, others nothing; JSON or CSV.
+fn picture_for_advisers_and_analysts(db: TestDb) {
+    let w = World::start(db);
+    let o = create(&w);
+    let path = "/v1/picture?by=region&occupation_level=4&potential=true&min_score=0";
+    for who in ["recruiter_x", "employer_e", "admin"] {
+        assert_eq!(w.call(Some(who), "GET", path, None).0, 403, "{who}");
+    }
+    assert_eq!(w.call(None, "GET", path, None).0, 401);
+
+    // Three open nurse vacancies (one hidden) and three nurses, all in
+    // Helsinki: every one is counted.
+    let (s, p) = w.call(Some("adviser_a"), "GET", path, None);
+    assert_eq!(s, 200, "{p}");
+    assert_eq!(p["total"]["open_positions"], 3, "{p}");
+    assert_eq!(p["total"]["active_jobseekers"], 3);
+    let cells = p["cells"].as_array().unwrap();
+    assert_eq!(cells.len(), 1, "{p}");
+    assert_eq!(cells[0]["area"]["code"], "01");
+    assert_eq!(cells[0]["area"]["name"], "Uusimaa");
+    assert_eq!(cells[0]["group"]["code"], "2221");
+    assert_eq!(cells[0]["tightness"], 1.0);
+    assert_eq!(p["mismatch"]["across_areas"], 0.0);
+    let flows = p["potential"]["flows"].as_array().unwrap();
+    assert_eq!(flows.len(), 1, "{p}");
+    assert_eq!(flows[0]["from"]["code"], "01");
+    assert_eq!(flows[0]["to"]["code"], "01");
+    assert_eq!(flows[0]["open_positions"], 3);
+    assert_eq!(p["potential"]["positions_matched_locally"], 3);
+
+    // The analyst gets the same shape with nothing under five published.
+    let (s, a) = w.call(Some("analyst"), "GET", path, None);
+    assert_eq!(s, 200, "{a}");
+    assert_eq!(a["disclosure_control"], true);
+    assert_eq!(a["cells"][0]["suppressed"], true);
+    assert!(a["cells"][0]["open_positions"].is_null());
+    assert!(a["total"]["active_jobseekers"].is_null());
+    assert!(a["potential"]["flows"][0]["open_positions"].is_null());
+    let text = a.to_string();
+    assert!(!text.contains("\"open_positions\":3"), "{text}");
+
+    // CSV: by Accept header, and by the .csv path with a table.
+    let response = w
+        .client
+        .get(w.url("/v1/picture?occupation_level=1&lang=en"))
+        .bearer_auth(&w.who("adviser_b").token)
+        .header("Accept", "text/csv")
+        .send()
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    assert!(response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    let csv = response.text().unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[0].starts_with("area_code,area_name,group_code,group_name,"));
+    assert_eq!(
+        lines[1],
+        "01,Uusimaa,2,Professionals,3,3,3,1.0000,0.0000,false"
+    );
+    let (s, areas) = w.call(Some("analyst"), "GET", "/v1/picture.csv?table=areas", None);
+    assert_eq!(s, 200);
+    let areas = areas.as_str().unwrap();
+    assert_eq!(areas.lines().count(), 1 + 19, "{areas}");
+    assert!(areas.contains("01,Uusimaa,,,,,,,,true"), "{areas}");
+    let (s, flows) = w.call(
+        Some("adviser_a"),
+        "GET",
+        "/v1/picture.csv?table=flows&min_score=0",
+        None,
+    );
+    assert_eq!(s, 200);
+    assert!(flows
+        .as_str()
+        .unwrap()
+        .contains("01,Uusimaa,01,Uusimaa,3,3,false"));
+
+    // A deleted vacancy leaves the picture.
+    assert_eq!(
+        w.call(
+            Some("employer_e"),
+            "DELETE",
+            &format!("/v1/vacancies/{}", o.v_public),
+            None
+        )
+        .0,
+        204
+    );
+    w.wait_for_index();
+    let (_, p) = w.call(Some("adviser_a"), "GET", "/v1/picture", None);
+    assert_eq!(p["total"]["open_positions"], 2, "{p}");
+
+    for (query, code) in [
+        ("by=county", "invalid_by"),
+        ("occupation_level=7", "invalid_occupation_level"),
+        ("industry=group", "invalid_grouping"),
+        ("industry=section&occupation_level=2", "invalid_grouping"),
+        ("table=everything", "invalid_table"),
+        ("min_score=2", "invalid_min_score"),
+        ("lang=de", "invalid_lang"),
+    ] {
+        let (s, e) = w.call(
+            Some("adviser_a"),
+            "GET",
+            &format!("/v1/picture?{query}"),
+            None,
+        );
+        assert_eq!((s, e["code"].as_str()), (400, Some(code)), "{query}: {e}");
+    }
+    assert_eq!(
+        w.call(Some("adviser_a"), "GET", "/v1/picture?bogus=1", None)
+            .0,
+        400
+    );
+    let (s, i) = w.call(Some("analyst"), "GET", "/v1/picture?industry=section", None);
+    assert_eq!(s, 200, "{i}");
+    assert!(i["mismatch"]["across_groups"].is_null());
+}
+on_every_backend!(picture_for_advisers_and_analysts);
