@@ -13,11 +13,12 @@ use chrono::NaiveDateTime;
 use matcher::assignment::{assign, greedy, Problem};
 use matcher::domain::{JobseekerProfile, VacancyId};
 use matcher::records::ProfileRecord;
-use matcher::retrieval::{outside_bound, vacancies_query, VacancyAccess};
+use matcher::retrieval::VacancyAccess;
 use matcher::scoring::Scope;
 use serde::Serialize;
 
-use crate::matching::{top_k, vacancy_visible, Address, MatchEngine, MatchError, Vacancies};
+use crate::matching::{vacancy_visible, Address, MatchEngine, MatchError};
+use crate::vacancy_table::VacancyTable;
 
 /// How to assign.
 #[derive(Debug, Clone, Serialize)]
@@ -116,21 +117,16 @@ impl MatchEngine {
                 })
                 .collect()
         };
+        // Every open vacancy, laid out once for all members' queries.
+        let table = VacancyTable::new(&snapshot, |v| vacancy_visible(v, access, now));
         // The idf of every open vacancy's title terms, once for all members
         // (each member would otherwise look them up in the index again).
         let idf: HashMap<u64, f64> = {
             use matcher::scoring::TermStats;
             let mut idf = HashMap::new();
-            for (ord, segment) in snapshot.searcher.segment_readers().iter().enumerate() {
-                let alive = segment.alive_bitset();
-                for (doc, v) in snapshot.segments[ord].vacancies() {
-                    if alive.is_some_and(|a| !a.is_alive(*doc)) || !vacancy_visible(v, access, now)
-                    {
-                        continue;
-                    }
-                    for (term, hash) in v.terms.iter().zip(&v.term_hashes) {
-                        idf.entry(*hash).or_insert_with(|| terms.idf(term));
-                    }
+            for v in table.records() {
+                for (term, hash) in v.terms.iter().zip(&v.term_hashes) {
+                    idf.entry(*hash).or_insert_with(|| terms.idf(term));
                 }
             }
             idf
@@ -142,39 +138,27 @@ impl MatchEngine {
             std::thread::scope(|scope| {
                 let handles: Vec<_> = (0..workers)
                     .map(|_| {
-                        scope.spawn(|| -> Result<Vec<(usize, List)>, MatchError> {
-                            let mut analyzers = self.analyzers.clone();
+                        scope.spawn(|| -> Vec<(usize, List)> {
                             let scorer = self.scorer(&terms, matcher::taxonomy::Lang::En);
+                            let mut seen = Vec::new();
                             let mut out = Vec::new();
-                            loop {
+                            for stamp in 1.. {
                                 let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                                 let Some(&(i, k)) = todo.get(n) else {
-                                    return Ok(out);
+                                    break;
                                 };
-                                let profile = &members[i];
-                                let profile_terms = analyzers.profile_terms(taxonomy, profile);
-                                let query = vacancies_query(
-                                    &self.schema,
-                                    taxonomy,
-                                    profile,
-                                    &profile_terms,
-                                    access,
-                                    o.now,
-                                );
-                                let bound = outside_bound(
-                                    &self.config,
-                                    false,
-                                    query.covers_past_occupations,
-                                );
                                 let mut scoring =
                                     scorer.vacancies_for(&records[i]).sharing_idf(&idf);
-                                let (top, _, _) = top_k::<Vacancies>(
-                                    &snapshot,
-                                    Some((query.query.as_ref(), bound)),
+                                let (top, _) = table.top_k(
+                                    taxonomy,
+                                    &self.config,
+                                    &records[i],
+                                    o.scope,
                                     k,
-                                    |v| vacancy_visible(v, access, now),
+                                    &mut seen,
+                                    stamp,
                                     |v| scoring.total(v, o.scope),
-                                )?;
+                                );
                                 let choices: Vec<(i64, f64, Address)> = top
                                     .into_sorted()
                                     .into_iter()
@@ -188,6 +172,7 @@ impl MatchEngine {
                                 };
                                 out.push((i, List { choices, cutoff }));
                             }
+                            out
                         })
                     })
                     .collect();
@@ -197,7 +182,7 @@ impl MatchEngine {
                         MatchError::Index(crate::index::IndexError::Missing(
                             "a cohort worker failed".into(),
                         ))
-                    })??);
+                    })?);
                 }
                 Ok(all)
             })

@@ -13,3 +13,4 @@ pub mod search;
 pub mod sources;
 pub mod store;
 pub mod testkit;
+mod vacancy_table;
