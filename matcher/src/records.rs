@@ -110,6 +110,11 @@ pub struct ProfileRecord {
     pub relocation_region_indexes: Vec<u16>,
 }
 
+/// The version of the stored records' shape: an index whose commit names
+/// another is rebuilt from the store (`kohtaanto serve` does so on start).
+/// 2: vacancies carry positions, creation time and industry.
+pub const RECORD_FORMAT: u32 = 2;
+
 fn one() -> u32 {
     1
 }

@@ -84,6 +84,10 @@ pub struct CommitPayload {
     pub outbox_id: i64,
     /// The taxonomy version the documents were built with.
     pub taxonomy: String,
+    /// [`matcher::records::RECORD_FORMAT`] of the stored match records
+    /// (0: written before the format was recorded).
+    #[serde(default)]
+    pub records: u32,
 }
 
 /// The taxonomy and geography documents are built from.
@@ -273,6 +277,17 @@ impl SearchIndex {
         if index.schema() != schema.schema {
             return Err(IndexError::Missing(format!(
                 "{} (built with another schema)",
+                dir.display()
+            )));
+        }
+        let payload = index.load_metas()?.payload;
+        let records = payload
+            .as_deref()
+            .and_then(|p| serde_json::from_str::<CommitPayload>(p).ok())
+            .map(|p| p.records);
+        if records.is_some_and(|r| r != matcher::records::RECORD_FORMAT) {
+            return Err(IndexError::Missing(format!(
+                "{} (its match records have another format)",
                 dir.display()
             )));
         }

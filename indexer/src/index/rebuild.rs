@@ -128,6 +128,7 @@ pub fn rebuild(
         &CommitPayload {
             outbox_id,
             taxonomy: taxonomy.version().to_owned(),
+            records: matcher::records::RECORD_FORMAT,
         },
     )?;
     writer.wait_merging_threads()?;

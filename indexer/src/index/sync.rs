@@ -100,6 +100,7 @@ impl IndexSync {
                     &CommitPayload {
                         outbox_id: 0,
                         taxonomy: reference.taxonomy.version().to_owned(),
+                        records: matcher::records::RECORD_FORMAT,
                     },
                 )?;
                 drop(writer);
@@ -203,6 +204,7 @@ impl IndexSync {
             &CommitPayload {
                 outbox_id: last,
                 taxonomy: taxonomy.version().to_owned(),
+                records: matcher::records::RECORD_FORMAT,
             },
         )?;
         self.applied = last;

@@ -224,7 +224,35 @@ pub fn purge_leaves_no_trace_of_a_deleted_profile(db: &TestDb) {
     assert_eq!(after.profiles.index, 50);
 }
 
+/// An index whose match records have an older format does not open (the
+/// server then rebuilds it); a rebuild writes the current format.
+pub fn records_of_another_format_are_not_opened(db: &TestDb) {
+    let reference = populated(db, 20, 10);
+    let dir = tempfile::tempdir().unwrap();
+    let root = IndexRoot::new(dir.path());
+    rebuild(&db.store, &root, &reference, |_, _| {}).unwrap();
+    let index = SearchIndex::open_current(&root).unwrap();
+    let payload: indexer::index::CommitPayload =
+        serde_json::from_str(&index.index.load_metas().unwrap().payload.unwrap()).unwrap();
+    assert_eq!(payload.records, matcher::records::RECORD_FORMAT);
+    // What a version before the format was recorded committed.
+    let mut writer: tantivy::IndexWriter = index.index.writer(15_000_000).unwrap();
+    let mut prepared = writer.prepare_commit().unwrap();
+    prepared.set_payload(&format!(
+        r#"{{"outbox_id": {}, "taxonomy": "{}"}}"#,
+        payload.outbox_id, payload.taxonomy
+    ));
+    prepared.commit().unwrap();
+    drop(writer);
+    drop(index);
+    let error = SearchIndex::open_current(&root).unwrap_err();
+    assert!(error.to_string().contains("another format"), "{error}");
+    rebuild(&db.store, &root, &reference, |_, _| {}).unwrap();
+    assert!(SearchIndex::open_current(&root).is_ok());
+}
+
 on_every_backend!(
+    records_of_another_format_are_not_opened,
     sync_follows_creates_updates_and_deletes,
     check_reports_drift,
     rebuild_swaps_in_a_fresh_generation,
