@@ -24,6 +24,9 @@ pub struct Config {
     pub index_dir: Option<PathBuf>,
     /// Vacancy feeds the server pulls on a schedule (TOML `[[feeds]]` only).
     pub feeds: Vec<FeedConfig>,
+    /// Requests per second each API token may make (bursts of twice as
+    /// many); more get 429 with `Retry-After`.
+    pub rate_limit: u32,
 }
 
 /// One scheduled JobPosting feed.
@@ -60,6 +63,7 @@ impl Default for Config {
             log: "info".into(),
             index_dir: None,
             feeds: Vec::new(),
+            rate_limit: 50,
         }
     }
 }
@@ -137,6 +141,13 @@ impl Config {
         }
         if let Some(v) = var("KOHTAANTO_INDEX_DIR").filter(|v| !v.is_empty()) {
             self.index_dir = Some(PathBuf::from(v));
+        }
+        // A value that is not a positive whole number is ignored (and
+        // logged at start by `serve`).
+        if let Some(v) = var("KOHTAANTO_RATE_LIMIT").and_then(|v| v.trim().parse::<u32>().ok()) {
+            if v > 0 {
+                self.rate_limit = v;
+            }
         }
     }
 

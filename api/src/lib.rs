@@ -2,6 +2,7 @@
 //! grows) and the pieces the `kohtaanto` binary shares with tests.
 
 pub mod auth;
+pub mod bench;
 pub mod config;
 pub mod demo;
 pub mod error;

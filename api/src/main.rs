@@ -129,6 +129,45 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Measure Kohtaanto at national scale, with a PostgreSQL baseline,
+    /// in one run (see docs/benchmarks.md).
+    Bench {
+        #[arg(long, default_value_t = 1_000_000)]
+        profiles: usize,
+        #[arg(long, default_value_t = 100_000)]
+        vacancies: usize,
+        /// Queries per latency measurement.
+        #[arg(long, default_value_t = 200)]
+        queries: usize,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        /// Population and index; reused when it holds exactly this population.
+        #[arg(long, default_value = "kohtaanto-bench")]
+        data_dir: PathBuf,
+        /// Generate anew even when the data directory holds the population.
+        #[arg(long)]
+        fresh: bool,
+        /// PostgreSQL database for the baseline (its bench_* tables are
+        /// replaced); default $KOHTAANTO_BENCH_BASELINE_URL; none: no baseline.
+        #[arg(long)]
+        baseline_url: Option<String>,
+        /// HTTP load: concurrency levels.
+        #[arg(long, value_delimiter = ',', default_value = "1,4,16")]
+        concurrency: Vec<usize>,
+        /// HTTP load: seconds per route and level.
+        #[arg(long, default_value_t = 10.0)]
+        http_seconds: f64,
+        /// Skip the nationwide batch (top-10 candidates for every vacancy).
+        #[arg(long)]
+        no_batch: bool,
+        /// Run the batch on this many vacancies (spread over all) and
+        /// estimate the full batch from their rate.
+        #[arg(long)]
+        batch_vacancies: Option<usize>,
+        /// Also write the figures as JSON here.
+        #[arg(long)]
+        json: Option<PathBuf>,
+    },
     /// The audit log.
     Audit {
         #[command(subcommand)]
@@ -453,6 +492,45 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Index { what } => index_command(&store, &config, what)?,
         Command::Match { what } => match_command(&store, &config, what)?,
         Command::Cohort { what } => cohort_command(&store, &config, what)?,
+        Command::Bench {
+            profiles,
+            vacancies,
+            queries,
+            seed,
+            data_dir,
+            fresh,
+            baseline_url,
+            concurrency,
+            http_seconds,
+            no_batch,
+            batch_vacancies,
+            json,
+        } => {
+            let options = api::bench::BenchOptions {
+                profiles,
+                vacancies,
+                queries: queries.max(1),
+                seed,
+                data_dir,
+                fresh,
+                baseline_url: baseline_url.or_else(|| {
+                    std::env::var("KOHTAANTO_BENCH_BASELINE_URL")
+                        .ok()
+                        .filter(|u| !u.is_empty())
+                }),
+                concurrency: concurrency.into_iter().filter(|&c| c > 0).collect(),
+                http_seconds,
+                batch: !no_batch,
+                batch_vacancies,
+                exe: std::env::current_exe().map_err(|e| CliError::Usage(e.to_string()))?,
+            };
+            let report = api::bench::run(&options).map_err(|e| CliError::Usage(e.to_string()))?;
+            api::bench::print(&report);
+            if let Some(path) = json {
+                api::bench::write_json(&report, &path)
+                    .map_err(|e| CliError::Usage(e.to_string()))?;
+            }
+        }
         Command::Picture {
             by,
             level,
@@ -755,7 +833,9 @@ fn serve(store: Store, config: &config::Config) -> Result<(), CliError> {
     let geography = Arc::clone(&reference.geography);
     let coding =
         (!feeds.is_empty()).then(|| Arc::new(indexer::feeds::FeedCoding::new(&reference.taxonomy)));
-    let state = AppState::new(store.clone(), &root)?;
+    let mut state = AppState::new(store.clone(), &root)?;
+    let rate = f64::from(config.rate_limit.max(1));
+    state.limiter = Arc::new(api::auth::RateLimiter::new(rate, 2.0 * rate));
     let sync = IndexSync::open(root, reference)?;
     let stop = Arc::new(AtomicBool::new(false));
     let scheduler = (!feeds.is_empty()).then(|| {

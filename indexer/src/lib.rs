@@ -3,6 +3,7 @@
 //! realistic demo populations. No HTTP server lives here; feeds are fetched
 //! with a bounded reqwest client.
 
+pub mod baseline;
 pub mod cohorts;
 pub mod feeds;
 pub mod generate;
