@@ -657,3 +657,85 @@ fn sigterm_stops_gracefully_with_the_index_committed() {
         "{analyst}"
     );
 }
+
+/// The benchmark harness end to end on a tiny population (a smoke run that
+/// keeps it working; no figure is judged here): every section is filled,
+/// answers are exact, the HTTP load gets no errors, and with
+/// `KOHTAANTO_TEST_DATABASE_URL` the PostgreSQL baseline runs too.
+#[test]
+fn bench_runs_every_section_on_a_tiny_population() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut command = kohtaanto(tmp.path());
+    command.args([
+        "bench",
+        "--profiles",
+        "300",
+        "--vacancies",
+        "60",
+        "--queries",
+        "8",
+        "--concurrency",
+        "1,2",
+        "--http-seconds",
+        "0.5",
+        "--batch-vacancies",
+        "20",
+        "--data-dir",
+        "bench",
+        "--json",
+        "bench.json",
+    ]);
+    let baseline = std::env::var("KOHTAANTO_TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty());
+    match &baseline {
+        Some(url) => command.args(["--baseline-url", url]),
+        None => command.env_remove("KOHTAANTO_BENCH_BASELINE_URL"),
+    };
+    let table = stdout(&command.output().unwrap());
+    assert!(table.contains("top-20 candidates for a vacancy"), "{table}");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(tmp.path().join("bench.json")).unwrap())
+            .unwrap();
+    assert_eq!(report["index"]["documents"], 360, "{report}");
+    assert_eq!(report["candidates"]["queries"], 8);
+    assert_eq!(report["vacancies_for_jobseeker"]["queries"], 8);
+    assert_eq!(report["exactness"]["overlap"], 1.0);
+    assert_eq!(report["batch"]["sampled_of"], 60);
+    let http = report["server"]["http"].as_array().unwrap();
+    assert_eq!(http.len(), 4);
+    for run in http {
+        assert!(run["requests"].as_u64().unwrap() > 0, "{run}");
+        assert_eq!(run["errors"], 0, "{run}");
+    }
+    assert!(report["server"]["peak_rss_mb"].as_f64().unwrap() > 0.0);
+    match baseline {
+        Some(_) => {
+            let b = &report["baseline"];
+            assert_eq!(b["load"]["profiles"], 300, "{b}");
+            assert_eq!(b["candidates"]["queries"], 8);
+            let overlap = b["candidates_overlap"].as_f64().unwrap();
+            assert!((0.0..=1.0).contains(&overlap));
+        }
+        None => assert!(report["baseline"].is_null()),
+    }
+    // A second run reuses the population.
+    let again = stdout(
+        &kohtaanto(tmp.path())
+            .args([
+                "bench",
+                "--profiles",
+                "300",
+                "--vacancies",
+                "60",
+                "--queries",
+                "2",
+            ])
+            .args(["--concurrency", "1", "--http-seconds", "0.2", "--no-batch"])
+            .args(["--data-dir", "bench"])
+            .env_remove("KOHTAANTO_BENCH_BASELINE_URL")
+            .output()
+            .unwrap(),
+    );
+    assert!(again.contains("index build"), "{again}");
+}
