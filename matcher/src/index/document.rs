@@ -293,11 +293,13 @@ pub fn profile_document(
         }
         titles.push(job.title.as_str());
     }
+    // Skill URIs only: no query reads a profile's skill labels as text
+    // (free-text search is over vacancies), and analysing them in three
+    // languages was most of a profile's indexing time.
     for skill in &d.skills {
         if let Some(uri) = &skill.uri {
             b.doc.add_text(s.skill, uri);
         }
-        b.skill_text(taxonomy, skill.uri.as_deref(), &skill.label, Lang::Fi);
     }
     b.place(geography, d.home_municipality_code.as_deref(), None, None);
     b.doc.add_text(s.relocation, d.relocation.as_str());

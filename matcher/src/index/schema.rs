@@ -104,7 +104,8 @@ pub struct IndexSchema {
     pub title_fi: Field,
     pub title_sv: Field,
     pub title_en: Field,
-    /// Description and skill labels, analysed per language.
+    /// Vacancy: description and skill labels, analysed per language (the
+    /// free-text search reads them; profiles have none).
     pub body_fi: Field,
     pub body_sv: Field,
     pub body_en: Field,
