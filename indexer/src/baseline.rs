@@ -20,7 +20,7 @@ use diesel::sql_types::{BigInt, Double};
 use matcher::domain::{Relocation, RemoteMode, RemotePreference};
 use matcher::records::NO_REGION;
 
-use crate::matching::{MatchEngine, MatchError};
+use crate::matching::{MatchEngine, MatchError, Profiles, Vacancies};
 
 /// Why the baseline failed.
 #[derive(Debug, thiserror::Error)]
@@ -218,79 +218,69 @@ impl Baseline {
         let mut vacancy_skills = Vec::new();
         let (mut np, mut nps, mut nv, mut nvs) = (0u64, 0u64, 0u64, 0u64);
         let region = |r: u16| (r != NO_REGION).then(|| r.to_string());
-        for (ord, segment) in snapshot.searcher.segment_readers().iter().enumerate() {
-            let alive = segment.alive_bitset();
-            let records = &snapshot.segments[ord];
-            for (doc, p) in records.profiles() {
-                if alive.is_some_and(|a| !a.is_alive(*doc)) {
-                    continue;
-                }
-                np += 1;
-                let fields = [
-                    Some(p.id.to_string()),
-                    Some(p.active.to_string()),
-                    p.home_at.map(|a| a.0.to_string()),
-                    p.home_at.map(|a| a.1.to_string()),
-                    region(p.home_region),
-                    Some(p.commute_km.max(0).to_string()),
-                    Some(
-                        match p.relocation {
-                            Relocation::None => "0",
-                            Relocation::Regions => "1",
-                            Relocation::Nationwide => "2",
-                        }
-                        .to_owned(),
-                    ),
-                    Some(format!(
-                        "{{{}}}",
-                        p.relocation_region_indexes
-                            .iter()
-                            .map(u16::to_string)
-                            .collect::<Vec<_>>()
-                            .join(",")
-                    )),
-                    Some((p.remote != RemotePreference::Onsite).to_string()),
-                ];
-                row(&mut profiles, fields);
-                let mut skills: Vec<u32> = p
-                    .skills
-                    .iter()
-                    .copied()
-                    .filter(|&s| s != matcher::records::NO_SKILL)
-                    .collect();
-                skills.sort_unstable();
-                skills.dedup();
-                for s in skills {
-                    nps += 1;
-                    writeln!(profile_skills, "{}\t{s}", p.id).ok();
-                }
+        for (_, p) in snapshot.live::<Profiles>() {
+            np += 1;
+            let fields = [
+                Some(p.id.to_string()),
+                Some(p.active.to_string()),
+                p.home_at.map(|a| a.0.to_string()),
+                p.home_at.map(|a| a.1.to_string()),
+                region(p.home_region),
+                Some(p.commute_km.max(0).to_string()),
+                Some(
+                    match p.relocation {
+                        Relocation::None => "0",
+                        Relocation::Regions => "1",
+                        Relocation::Nationwide => "2",
+                    }
+                    .to_owned(),
+                ),
+                Some(format!(
+                    "{{{}}}",
+                    p.relocation_region_indexes
+                        .iter()
+                        .map(u16::to_string)
+                        .collect::<Vec<_>>()
+                        .join(",")
+                )),
+                Some((p.remote != RemotePreference::Onsite).to_string()),
+            ];
+            row(&mut profiles, fields);
+            let mut skills: Vec<u32> = p
+                .skills
+                .iter()
+                .copied()
+                .filter(|&s| s != matcher::records::NO_SKILL)
+                .collect();
+            skills.sort_unstable();
+            skills.dedup();
+            for s in skills {
+                nps += 1;
+                writeln!(profile_skills, "{}\t{s}", p.id).ok();
             }
-            for (doc, v) in records.vacancies() {
-                if alive.is_some_and(|a| !a.is_alive(*doc)) {
-                    continue;
-                }
-                nv += 1;
-                let weight: f64 = v
-                    .required
-                    .iter()
-                    .map(|(_, e)| if *e { 2.0 } else { 1.0 })
-                    .sum::<f64>()
-                    .max(1.0);
-                let fields = [
-                    Some(v.id.to_string()),
-                    Some(v.open.to_string()),
-                    v.expires.map(|e| e.to_string()),
-                    v.at.map(|a| a.0.to_string()),
-                    v.at.map(|a| a.1.to_string()),
-                    region(v.region),
-                    Some((v.remote == RemoteMode::Full).to_string()),
-                    Some(weight.to_string()),
-                ];
-                row(&mut vacancies, fields);
-                for (s, essential) in &v.required {
-                    nvs += 1;
-                    writeln!(vacancy_skills, "{}\t{s}\t{essential}", v.id).ok();
-                }
+        }
+        for (_, v) in snapshot.live::<Vacancies>() {
+            nv += 1;
+            let weight: f64 = v
+                .required
+                .iter()
+                .map(|(_, e)| if *e { 2.0 } else { 1.0 })
+                .sum::<f64>()
+                .max(1.0);
+            let fields = [
+                Some(v.id.to_string()),
+                Some(v.open.to_string()),
+                v.expires.map(|e| e.to_string()),
+                v.at.map(|a| a.0.to_string()),
+                v.at.map(|a| a.1.to_string()),
+                region(v.region),
+                Some((v.remote == RemoteMode::Full).to_string()),
+                Some(weight.to_string()),
+            ];
+            row(&mut vacancies, fields);
+            for (s, essential) in &v.required {
+                nvs += 1;
+                writeln!(vacancy_skills, "{}\t{s}\t{essential}", v.id).ok();
             }
         }
         drop(snapshot);

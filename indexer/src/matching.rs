@@ -266,16 +266,33 @@ pub(crate) struct Snapshot {
     pub(crate) segments: Vec<Arc<SegmentRecords>>,
 }
 
+impl Snapshot {
+    /// Every live (not deleted) record of one kind, with where it is.
+    pub(crate) fn live<S: Side>(&self) -> impl Iterator<Item = (Address, &S::Record)> + '_ {
+        self.searcher
+            .segment_readers()
+            .iter()
+            .enumerate()
+            .flat_map(move |(ord, segment)| {
+                let alive = segment.alive_bitset();
+                S::all(&self.segments[ord])
+                    .iter()
+                    .filter(move |(doc, _)| alive.is_none_or(|a| a.is_alive(*doc)))
+                    .map(move |(doc, r)| ((ord, *doc), r))
+            })
+    }
+}
+
 /// How one direction finds its records in a segment.
 pub(crate) trait Side {
-    type Record;
+    type Record: 'static;
     fn at(records: &SegmentRecords, doc: DocId) -> Option<&Self::Record>;
     fn all(records: &SegmentRecords) -> &[(DocId, Self::Record)];
     fn id(record: &Self::Record) -> i64;
 }
 
 /// Candidates: profiles.
-struct Profiles;
+pub(crate) struct Profiles;
 /// Vacancies for a jobseeker.
 pub(crate) struct Vacancies;
 
@@ -347,15 +364,9 @@ pub(crate) fn top_k<S: Side>(
     if exhaustive {
         // Score every visible record; those retrieved are in `top` already,
         // and `TopK` keeps a record once.
-        for (ord, segment) in readers.iter().enumerate() {
-            let alive = segment.alive_bitset();
-            for (doc, r) in S::all(&snapshot.segments[ord]) {
-                if alive.is_some_and(|a| !a.is_alive(*doc)) || !visible(r) {
-                    continue;
-                }
-                if let Some(total) = score(r) {
-                    top.push(total, S::id(r), (ord, *doc));
-                }
+        for (address, r) in snapshot.live::<S>().filter(|(_, r)| visible(r)) {
+            if let Some(total) = score(r) {
+                top.push(total, S::id(r), address);
             }
         }
     }

@@ -19,7 +19,7 @@ use matcher::records::{ProfileRecord, VacancyRecord, NO_REGION};
 use matcher::scoring::Scope;
 use matcher::taxonomy::{Lang, OccupationIdx, Taxonomy};
 
-use crate::matching::{MatchEngine, MatchError, Snapshot};
+use crate::matching::{MatchEngine, MatchError, Profiles, Snapshot, Vacancies};
 
 /// What picture to draw.
 #[derive(Debug, Clone)]
@@ -104,22 +104,6 @@ impl Axis {
     }
 }
 
-fn municipality_name(m: &matcher::geography::Municipality, lang: Lang) -> &str {
-    match lang {
-        Lang::Fi => &m.name_fi,
-        Lang::Sv => &m.name_sv,
-        Lang::En => &m.name_en,
-    }
-}
-
-fn region_name(r: &matcher::geography::Region, lang: Lang) -> &str {
-    match lang {
-        Lang::Fi => &r.name_fi,
-        Lang::Sv => &r.name_sv,
-        Lang::En => &r.name_en,
-    }
-}
-
 /// The areas of `level` and the area of every municipality.
 fn areas(geography: &Geography, level: AreaLevel, lang: Lang) -> (Axis, HashMap<String, usize>) {
     let mut labels: Vec<Label> = Vec::new();
@@ -132,7 +116,7 @@ fn areas(geography: &Geography, level: AreaLevel, lang: Lang) -> (Axis, HashMap<
             index.insert(r.code.clone(), labels.len());
             labels.push(Label {
                 code: r.code.clone(),
-                name: region_name(r, lang).to_owned(),
+                name: r.name(lang).to_owned(),
             });
         }
     }
@@ -142,7 +126,7 @@ fn areas(geography: &Geography, level: AreaLevel, lang: Lang) -> (Axis, HashMap<
             AreaLevel::Region => (m.region_code.clone(), String::new()),
             AreaLevel::SubRegion => (m.sub_region_code.clone(), m.sub_region_name_fi.clone()),
             AreaLevel::Ely => (m.ely_code.clone(), m.ely_abbr.clone()),
-            AreaLevel::Municipality => (m.code.clone(), municipality_name(m, lang).to_owned()),
+            AreaLevel::Municipality => (m.code.clone(), m.name(lang).to_owned()),
         };
         let i = *index.entry(code.clone()).or_insert_with(|| {
             labels.push(Label { code, name });
@@ -270,7 +254,7 @@ impl MatchEngine {
             None if abroad => areas.abroad,
             None => areas.unknown,
         };
-        for_each_live(&snapshot, |p: &ProfileRecord| {
+        snapshot.live::<Profiles>().for_each(|(_, p)| {
             if !p.active {
                 return;
             }
@@ -284,7 +268,7 @@ impl MatchEngine {
             let a = area(p.home.as_deref(), p.abroad.is_some());
             grid.at(a, group).jobseekers += 1;
         });
-        for_each_live(&snapshot, |v: &VacancyRecord| {
+        snapshot.live::<Vacancies>().for_each(|(_, v)| {
             if !v.open_at(now) {
                 return;
             }
@@ -508,7 +492,7 @@ impl MatchEngine {
         // The pool of each ISCO unit group, ordered by origin.
         let mut pools: HashMap<&str, Vec<(usize, &ProfileRecord)>> = HashMap::new();
         let mut units: Vec<&str> = Vec::new();
-        for_each_live(snapshot, |p: &ProfileRecord| {
+        snapshot.live::<Profiles>().for_each(|(_, p)| {
             if !p.active {
                 return;
             }
@@ -536,7 +520,7 @@ impl MatchEngine {
             pool.sort_by_key(|(o, p)| (*o, p.id));
         }
         let mut vacancies: Vec<&VacancyRecord> = Vec::new();
-        for_each_live(snapshot, |v: &VacancyRecord| {
+        snapshot.live::<Vacancies>().for_each(|(_, v)| {
             if v.open_at(now) && v.region != NO_REGION && v.isco.is_some() {
                 vacancies.push(v);
             }
@@ -611,7 +595,7 @@ impl MatchEngine {
             } else {
                 Label {
                     code: regions[o].code.clone(),
-                    name: region_name(regions[o], r.lang).to_owned(),
+                    name: regions[o].name(r.lang).to_owned(),
                 }
             }
         };
@@ -662,32 +646,4 @@ impl MatchEngine {
 /// latest of the work history.
 fn primary_occupation(p: &ProfileRecord) -> Option<u32> {
     p.desired.first().copied().or(p.past.first().map(|x| x.0))
-}
-
-/// Calls `f` with every live (not deleted) record of one kind.
-fn for_each_live<'s, R: LiveRecord + 's>(snapshot: &'s Snapshot, mut f: impl FnMut(&'s R)) {
-    for (ord, segment) in snapshot.searcher.segment_readers().iter().enumerate() {
-        let alive = segment.alive_bitset();
-        for (doc, record) in R::all(&snapshot.segments[ord]) {
-            if alive.is_none_or(|a| a.is_alive(*doc)) {
-                f(record);
-            }
-        }
-    }
-}
-
-trait LiveRecord: Sized {
-    fn all(records: &crate::index::records::SegmentRecords) -> &[(tantivy::DocId, Self)];
-}
-
-impl LiveRecord for ProfileRecord {
-    fn all(records: &crate::index::records::SegmentRecords) -> &[(tantivy::DocId, Self)] {
-        records.profiles()
-    }
-}
-
-impl LiveRecord for VacancyRecord {
-    fn all(records: &crate::index::records::SegmentRecords) -> &[(tantivy::DocId, Self)] {
-        records.vacancies()
-    }
 }

@@ -21,7 +21,7 @@ use matcher::retrieval::outside_bound;
 use matcher::scoring::{Scope, ScoringConfig};
 use matcher::taxonomy::{OccupationIdx, SkillIdx, Taxonomy};
 
-use crate::matching::{Address, Snapshot};
+use crate::matching::{Address, Snapshot, Vacancies};
 
 /// Vacancies of one municipality (or of none).
 struct Bucket {
@@ -54,15 +54,11 @@ impl<'s> VacancyTable<'s> {
         snapshot: &'s Snapshot,
         visible: impl Fn(&VacancyRecord) -> bool,
     ) -> VacancyTable<'s> {
-        let mut rows = Vec::new();
-        for (ord, segment) in snapshot.searcher.segment_readers().iter().enumerate() {
-            let alive = segment.alive_bitset();
-            for (doc, v) in snapshot.segments[ord].vacancies() {
-                if alive.is_none_or(|a| a.is_alive(*doc)) && visible(v) {
-                    rows.push((v, (ord, *doc)));
-                }
-            }
-        }
+        let rows: Vec<(&VacancyRecord, Address)> = snapshot
+            .live::<Vacancies>()
+            .filter(|(_, v)| visible(v))
+            .map(|(address, v)| (v, address))
+            .collect();
         let mut by_skill: HashMap<u32, Vec<u32>> = HashMap::new();
         let mut by_group: HashMap<&str, Vec<u32>> = HashMap::new();
         let mut by_term: HashMap<u64, Vec<u32>> = HashMap::new();

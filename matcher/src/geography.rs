@@ -11,6 +11,8 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::taxonomy::Lang;
+
 /// Mean Earth radius (IUGG), in kilometres.
 pub const EARTH_RADIUS_KM: f64 = 6371.0088;
 
@@ -47,6 +49,28 @@ pub struct Region {
     pub population: u32,
     pub lat: f64,
     pub lon: f64,
+}
+
+impl Municipality {
+    /// The name in `lang`.
+    pub fn name(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Fi => &self.name_fi,
+            Lang::Sv => &self.name_sv,
+            Lang::En => &self.name_en,
+        }
+    }
+}
+
+impl Region {
+    /// The name in `lang`.
+    pub fn name(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Fi => &self.name_fi,
+            Lang::Sv => &self.name_sv,
+            Lang::En => &self.name_en,
+        }
+    }
 }
 
 /// Why a geography could not be built.

@@ -697,11 +697,7 @@ impl<'a> PopulationGenerator<'a> {
         };
         let base_title = occ.labels.get(lang).to_owned();
         let place_name = municipality
-            .map(|m| match lang {
-                Lang::Fi => m.name_fi.clone(),
-                Lang::Sv => m.name_sv.clone(),
-                Lang::En => m.name_en.clone(),
-            })
+            .map(|m| m.name(lang).to_owned())
             .unwrap_or_default();
         let title = noisy_title(&mut rng, &base_title, &place_name, lang);
         let skill_list = |list: &[matcher::taxonomy::SkillIdx]| {
