@@ -9,3 +9,4 @@ pub mod error;
 pub mod metrics;
 pub mod routes;
 pub mod server;
+pub mod ui;

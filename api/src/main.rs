@@ -857,6 +857,13 @@ fn serve(store: Store, config: &config::Config) -> Result<(), CliError> {
     let served = actix_web::rt::System::new().block_on(async {
         let app = Application::build(state, address).map_err(failed)?;
         let host = address.rsplit_once(':').map_or(address, |(h, _)| h);
+        // The web UI's address for people, then the line scripts wait for.
+        let browse = match host {
+            "0.0.0.0" | "" => "127.0.0.1",
+            "[::]" => "[::1]",
+            other => other,
+        };
+        println!("UI: http://{browse}:{}/", app.port());
         println!("listening on http://{host}:{}", app.port());
         use std::io::Write;
         let _ = std::io::stdout().flush();

@@ -197,6 +197,7 @@ impl Application {
                     }
                 })
                 .configure(crate::routes::configure)
+                .configure(crate::ui::configure)
                 .default_service(web::to(unknown_path))
         })
         .client_request_timeout(Duration::from_secs(10))

@@ -192,12 +192,56 @@ pub struct LanguageSkill {
 }
 
 /// A requirement that is either scored or, when `hard`, filters candidates.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// In JSON a structured value's fields sit beside `hard`
+/// (`{"language": "fi", "level": "b2", "hard": true}`), and a plain value
+/// is named `value` (`{"value": "B", "hard": false}`; a bare `"B"` reads as
+/// a soft requirement).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Requirement<T> {
-    #[serde(flatten)]
     pub value: T,
-    #[serde(default)]
     pub hard: bool,
+}
+
+impl<T: Serialize> Serialize for Requirement<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::Error;
+        let mut map = match serde_json::to_value(&self.value).map_err(S::Error::custom)? {
+            serde_json::Value::Object(map) => map,
+            plain => serde_json::Map::from_iter([("value".to_owned(), plain)]),
+        };
+        map.insert("hard".to_owned(), serde_json::Value::Bool(self.hard));
+        map.serialize(serializer)
+    }
+}
+
+impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for Requirement<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let mut map = match serde_json::Value::deserialize(deserializer)? {
+            serde_json::Value::Object(map) => map,
+            plain => serde_json::Map::from_iter([("value".to_owned(), plain)]),
+        };
+        let hard = match map.remove("hard") {
+            None | Some(serde_json::Value::Null) => false,
+            Some(serde_json::Value::Bool(b)) => b,
+            Some(other) => {
+                return Err(D::Error::custom(format!(
+                    "`hard` must be true or false, not {other}"
+                )))
+            }
+        };
+        let plain = map.len() == 1 && map.contains_key("value");
+        let value = if plain {
+            serde_json::from_value(map.remove("value").unwrap_or_default())
+        } else {
+            serde_json::from_value(serde_json::Value::Object(map))
+        };
+        Ok(Requirement {
+            value: value.map_err(D::Error::custom)?,
+            hard,
+        })
+    }
 }
 
 /// Everything that defines a vacancy, as written by its owner or a feed.
@@ -641,6 +685,44 @@ impl ProfileDraft {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn requirements_round_trip_through_json() {
+        let licence = Requirement {
+            value: "B".to_owned(),
+            hard: true,
+        };
+        let json = serde_json::to_value(&licence).unwrap();
+        assert_eq!(json, serde_json::json!({"value": "B", "hard": true}));
+        assert_eq!(
+            serde_json::from_value::<Requirement<String>>(json).unwrap(),
+            licence
+        );
+        let bare: Requirement<String> = serde_json::from_value(serde_json::json!("C1")).unwrap();
+        assert_eq!((bare.value.as_str(), bare.hard), ("C1", false));
+        let language = Requirement {
+            value: LanguageSkill {
+                language: "fi".into(),
+                level: LanguageLevel::B2,
+            },
+            hard: false,
+        };
+        let json = serde_json::to_value(&language).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"language": "fi", "level": "b2", "hard": false})
+        );
+        assert_eq!(
+            serde_json::from_value::<Requirement<LanguageSkill>>(json).unwrap(),
+            language
+        );
+        for bad in [
+            serde_json::json!({"value": "B", "hard": "yes"}),
+            serde_json::json!({"language": "fi", "level": "B2", "colour": 1}),
+        ] {
+            assert!(serde_json::from_value::<Requirement<LanguageSkill>>(bad).is_err());
+        }
+    }
 
     #[test]
     fn vocabularies_round_trip_through_their_strings() {

@@ -11,6 +11,7 @@ use crate::error::ApiError;
 pub mod admin;
 pub mod cohorts;
 pub mod matches;
+pub mod me;
 pub mod picture;
 pub mod profiles;
 pub mod reference;
@@ -124,6 +125,36 @@ pub fn endpoints() -> Vec<Endpoint> {
             body: None,
             ok: 200,
             route: || web::get().to(openapi_json),
+        },
+        Endpoint {
+            method: "GET",
+            path: "/v1/me",
+            summary: "The caller: role and organization (the web UI reads it after sign-in)",
+            roles: ALL,
+            query: &[],
+            body: None,
+            ok: 200,
+            route: || web::get().to(me::me),
+        },
+        Endpoint {
+            method: "GET",
+            path: "/v1/me/vacancies",
+            summary: "The vacancies the caller's organization owns, every status, newest first (at most 200)",
+            roles: VACANCY_OWNERS,
+            query: &[],
+            body: None,
+            ok: 200,
+            route: || web::get().to(me::own_vacancies),
+        },
+        Endpoint {
+            method: "GET",
+            path: "/v1/agencies",
+            summary: "Recruitment agencies a vacancy can be shared with",
+            roles: VACANCY_OWNERS,
+            query: &[],
+            body: None,
+            ok: 200,
+            route: || web::get().to(me::agencies),
         },
         Endpoint {
             method: "POST",
@@ -310,7 +341,12 @@ pub fn endpoints() -> Vec<Endpoint> {
             path: "/v1/taxonomy/occupations",
             summary: "A job title (fi/sv/en, noisy) → ranked ESCO occupations",
             roles: ALL,
-            query: &[("q", "the title"), LANG, ("limit", "1–50 (default 10)")],
+            query: &[
+                ("q", "the title"),
+                ("uri", "instead of q: the one occupation with this ESCO URI"),
+                LANG,
+                ("limit", "1–50 (default 10)"),
+            ],
             body: None,
             ok: 200,
             route: || web::get().to(reference::occupations),

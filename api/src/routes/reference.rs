@@ -53,12 +53,37 @@ fn required_q(q: &Option<String>) -> Result<String, ApiError> {
     Ok(q.to_owned())
 }
 
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OccupationQuery {
+    q: Option<String>,
+    uri: Option<String>,
+    lang: Option<String>,
+    limit: Option<usize>,
+}
+
 pub async fn occupations(
     _caller: Caller,
     request: HttpRequest,
     state: web::Data<AppState>,
-    query: web::Query<TextQuery>,
+    query: web::Query<OccupationQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    if let (Some(uri), None) = (&query.uri, &query.q) {
+        // One occupation by its URI (the UI names a vacancy's occupation).
+        let lang = language(&request, query.lang.as_deref())?;
+        let found = state.reference.taxonomy.occupation_by_uri(uri);
+        return Ok(HttpResponse::Ok().json(json!({
+            "items": found.map(|o| json!({
+                "uri": o.uri,
+                "isco_code": o.isco_code,
+                "label": o.labels.get(lang),
+                "labels": o.labels,
+                "score": 1.0,
+                "matched_label": o.labels.get(lang),
+                "matched_lang": lang,
+            })).into_iter().collect::<Vec<_>>()
+        })));
+    }
     let q = required_q(&query.q)?;
     let explicit = query.lang.is_some();
     let lang = language(&request, query.lang.as_deref())?;

@@ -3,10 +3,13 @@
 //! `kohtaanto` binary, against SQLite always and PostgreSQL when
 //! `KOHTAANTO_TEST_DATABASE_URL` is set.
 
+mod browser;
 mod cli;
 mod faults;
 mod health;
 mod index;
 mod support;
+mod ui;
 mod v1;
+mod webdriver;
 mod world;

@@ -298,6 +298,26 @@ pub fn count_vacancies(conn: &mut DbConnection) -> Result<i64, StoreError> {
     Ok(vacancies::table.count().get_result(conn)?)
 }
 
+/// The newest `limit` vacancies `org` owns, every status, newest first.
+pub fn vacancies_of_org(
+    conn: &mut DbConnection,
+    org: OrgId,
+    limit: i64,
+) -> Result<Vec<Vacancy>, StoreError> {
+    let ids: Vec<VacancyId> = vacancies::table
+        .filter(vacancies::owner_org_id.eq(org.0))
+        .order(vacancies::id.desc())
+        .limit(limit)
+        .select(vacancies::id)
+        .load::<i64>(conn)?
+        .into_iter()
+        .map(VacancyId)
+        .collect();
+    let mut found = get_vacancies(conn, &ids)?;
+    found.sort_by_key(|v| std::cmp::Reverse(v.id.0));
+    Ok(found)
+}
+
 /// The vacancies with these ids that exist, in ascending id order, each with
 /// its skills, languages, licences, certificates and shares.
 pub fn get_vacancies(

@@ -1,0 +1,73 @@
+//! The caller itself: its role and organization (the web UI learns from it
+//! what to show after sign-in), the vacancies its organization owns, and
+//! the agencies a vacancy can be shared with.
+
+use actix_web::{web, HttpResponse};
+use indexer::store::{orgs, vacancies as store_vacancies};
+use matcher::domain::{OrgKind, Role};
+use serde_json::json;
+
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::server::{blocking, AppState};
+
+/// Most vacancies `GET /v1/me/vacancies` lists (newest first).
+pub const MAX_OWN_VACANCIES: i64 = 200;
+
+pub async fn me(caller: Caller, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let store = state.store.clone();
+    let org = caller.org;
+    let organization = blocking(move || {
+        store
+            .read(|c| orgs::get_org(c, org))
+            .map_err(ApiError::from)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(json!({
+        "role": caller.role,
+        "organization": organization.map(|o| json!({
+            "id": o.id,
+            "kind": o.kind,
+            "name": o.name,
+            "municipality_code": o.municipality_code,
+        })),
+    })))
+}
+
+/// The vacancies the caller's organization owns, every status, newest
+/// first (recruiters and employers).
+pub async fn own_vacancies(
+    caller: Caller,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(&[Role::Recruiter, Role::Employer])?;
+    let store = state.store.clone();
+    let org = caller.org;
+    let items = blocking(move || {
+        store
+            .read(|c| store_vacancies::vacancies_of_org(c, org, MAX_OWN_VACANCIES))
+            .map_err(ApiError::from)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(json!({
+        "items": items.into_iter().map(|v| super::vacancies::view(&caller, v)).collect::<Vec<_>>(),
+    })))
+}
+
+/// The recruitment agencies, for sharing a hidden vacancy with some of
+/// them (recruiters and employers).
+pub async fn agencies(
+    caller: Caller,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(&[Role::Recruiter, Role::Employer])?;
+    let store = state.store.clone();
+    let all = blocking(move || store.read(orgs::list_orgs).map_err(ApiError::from)).await?;
+    Ok(HttpResponse::Ok().json(json!({
+        "items": all
+            .into_iter()
+            .filter(|o| o.kind == OrgKind::Agency)
+            .map(|o| json!({"id": o.id, "name": o.name}))
+            .collect::<Vec<_>>(),
+    })))
+}

@@ -1,0 +1,721 @@
+// The pages of the UI but the picture: sign-in, vacancy search, a vacancy
+// with its ranked candidates, a jobseeker with ranked vacancies, cohorts,
+// an organization's own vacancies and the vacancy form.
+
+import { api, ApiProblem, query, geography, placeName } from './api.js';
+import { h, fill, showError, showStatus, withProgress, num } from './dom.js';
+import { has, lang, t, problemMessage } from './i18n.js';
+import { typeahead } from './typeahead.js';
+
+const SCOPES = ['nationwide', 'mobility', 'region', 'commute'];
+
+function field(id, labelKey, control, hintKey) {
+  const hintId = hintKey ? `${id}-hint` : null;
+  if (hintId) control.setAttribute('aria-describedby', hintId);
+  return h('div', { class: 'field' },
+    h('label', { for: id }, t(labelKey)),
+    hintKey ? h('p', { class: 'hint', id: hintId }, t(hintKey)) : null,
+    control);
+}
+
+function select(id, options, value) {
+  return h('select', { id, name: id },
+    options.map(([v, label]) => h('option', { value: v, selected: v === value }, label)));
+}
+
+function regionOptions(g, allKey) {
+  return [['', t(allKey)], ...g.regions.map((r) => [r.code, placeName(r, lang())])];
+}
+
+function municipalityLabel(g, code) {
+  const m = g.municipality.get(code);
+  if (!m) return code || '';
+  const r = g.region.get(m.region_code);
+  return r ? `${placeName(m, lang())} (${placeName(r, lang())})` : placeName(m, lang());
+}
+
+/** Municipality typeahead over GET /v1/places (municipalities only). */
+async function searchMunicipalities(text) {
+  const g = await geography();
+  const found = await api(`/v1/places${query({ q: text, limit: 20 })}`);
+  return found.items.filter((p) => p.kind === 'municipality').slice(0, 10).map((p) => ({
+    value: p.code,
+    label: placeName(g.municipality.get(p.code) || p, lang()),
+    hint: placeName(g.region.get(p.region_code), lang()),
+  }));
+}
+
+/** The ESCO occupation of a vacancy, named in the UI language. */
+async function occupationOf(v) {
+  if (!v.occupation_uri) return null;
+  try {
+    const found = await api(`/v1/taxonomy/occupations${query({ uri: v.occupation_uri, lang: lang() })}`);
+    return found.items[0] || null;
+  } catch {
+    return null;
+  }
+}
+
+function vocabulary(kind, value) {
+  return value ? t(`${kind}.${value}`) : '–';
+}
+
+// ---------------------------------------------------------------- sign-in
+
+export async function signinPage(view, _params, ctx) {
+  const input = h('input', { id: 'token', name: 'token', type: 'password', required: true,
+    autocomplete: 'off', spellcheck: 'false' });
+  const form = h('form', { id: 'signin-form', novalidate: true },
+    field('token', 'signin.token', input, 'signin.token_hint'),
+    h('button', { type: 'submit' }, t('signin.submit')));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const secret = input.value.trim();
+    if (!secret) {
+      showError(t('signin.empty'));
+      input.focus();
+      return;
+    }
+    try {
+      await withProgress(t('progress.signin'), () => ctx.signIn(secret));
+      ctx.flash(t('signin.done'));
+      ctx.go(ctx.home());
+    } catch (err) {
+      showError(problemMessage(err));
+      input.focus();
+    }
+  });
+  fill(view, h('h1', {}, t('signin.title')), h('p', { class: 'lead' }, t('signin.intro')),
+    h('section', { class: 'card narrow' }, form));
+}
+
+// ---------------------------------------------------------------- search
+
+export async function searchPage(view, _params, ctx, params) {
+  if (ctx.session.role === 'admin') {
+    fill(view, h('h1', {}, t('admin.title')), h('p', { class: 'lead' }, t('admin.note')));
+    return;
+  }
+  const g = await geography();
+  const q = h('input', { id: 'q', name: 'q', type: 'search', value: params.get('q') || '' });
+  const region = select('region', regionOptions(g, 'search.all_regions'), params.get('region') || '');
+  let municipality = params.get('municipality') || '';
+  const muni = h('input', { id: 'municipality', name: 'municipality', type: 'text',
+    value: municipality ? municipalityLabel(g, municipality) : '' });
+  const workTime = select('work-time', [['', t('search.any')], ['full_time', t('work_time.full_time')],
+    ['part_time', t('work_time.part_time')]], params.get('work_time') || '');
+  const remote = select('remote', [['', t('search.any')], ['none', t('remote.none')],
+    ['hybrid', t('remote.hybrid')], ['full', t('remote.full')]], params.get('remote') || '');
+  const form = h('form', { id: 'search-form', role: 'search', class: 'card filters' },
+    field('q', 'search.q', q, 'search.q_hint'),
+    h('div', { class: 'row' },
+      field('region', 'search.region', region),
+      field('municipality', 'search.municipality', muni, 'search.municipality_hint'),
+      field('work-time', 'search.work_time', workTime),
+      field('remote', 'search.remote', remote)),
+    h('button', { type: 'submit' }, t('search.submit')));
+  const facets = h('aside', { id: 'facets', class: 'facets', 'aria-labelledby': 'facets-title' });
+  const results = h('ul', { id: 'results', class: 'results' });
+  const summary = h('p', { id: 'results-summary', class: 'summary', 'aria-live': 'polite' });
+  const more = h('div', { class: 'more' });
+  fill(view, h('h1', {}, t('search.title')), form,
+    h('div', { class: 'with-aside' },
+      h('section', { 'aria-labelledby': 'results-title' },
+        h('h2', { id: 'results-title' }, t('search.results')), summary, results, more),
+      facets));
+
+  const ta = typeahead(muni, {
+    search: searchMunicipalities,
+    onSelect: (o) => { municipality = o.value; },
+  });
+  muni.addEventListener('input', () => { if (!muni.value.trim()) municipality = ''; });
+  void ta;
+
+  const current = () => ({
+    q: q.value.trim(), region: region.value, municipality,
+    occupation: params.get('occupation') || '',
+    work_time: workTime.value, remote: remote.value,
+  });
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    if (!muni.value.trim()) municipality = '';
+    ctx.go(`#/search${query(current())}`);
+  });
+
+  const filters = {
+    q: params.get('q') || '', region: params.get('region') || '',
+    municipality: params.get('municipality') || '',
+    occupation: params.get('occupation') || '',
+    work_time: params.get('work_time') || '', remote: params.get('remote') || '',
+  };
+  async function load(cursor) {
+    const page = await withProgress(t('progress.search'),
+      () => api(`/v1/vacancies${query({ ...filters, limit: 20, cursor })}`));
+    if (!cursor) results.replaceChildren();
+    for (const v of page.items.filter(Boolean)) {
+      results.append(h('li', { class: 'result' },
+        h('a', { href: `#/vacancies/${v.id}` }, v.title),
+        h('p', { class: 'meta' },
+          [municipalityLabel(g, v.municipality_code), vocabulary('work_time', v.work_time),
+            v.remote !== 'none' ? vocabulary('remote', v.remote) : null,
+            v.employer_name].filter(Boolean).join(' · '),
+          v.visibility !== 'public'
+            ? h('span', { class: 'badge' }, vocabulary('visibility', v.visibility)) : null)));
+    }
+    summary.textContent = t('search.count', { n: num(page.total, lang()), shown: results.children.length });
+    fill(more, page.next_cursor
+      ? h('button', { type: 'button', class: 'secondary', onclick: () => load(page.next_cursor).catch((e) => showError(problemMessage(e))) }, t('search.more'))
+      : null);
+    if (!cursor) renderFacets(page.facets);
+  }
+
+  function facetList(titleKey, entries, param, label) {
+    if (!entries.length) return null;
+    return h('div', { class: 'facet' }, h('h3', {}, t(titleKey)),
+      h('ul', {}, entries.map(([code, n]) => h('li', {},
+        h('a', { href: `#/search${query({ ...filters, [param]: code, cursor: '' })}`,
+          'aria-current': filters[param] === code ? 'true' : null },
+          label(code), ' ', h('span', { class: 'count' }, `(${num(n, lang())})`))))));
+  }
+
+  function renderFacets(f) {
+    const sorted = (m) => Object.entries(m || {}).sort((a, b) => b[1] - a[1]);
+    fill(facets, h('h2', { id: 'facets-title' }, t('search.facets')),
+      facetList('search.region', sorted(f.region), 'region', (c) => placeName(g.region.get(c), lang()) || c),
+      facetList('search.occupation_group', sorted(f.occupation_group), 'occupation',
+        (c) => (has(`isco.${c}`) ? t(`isco.${c}`) : c)),
+      filters.occupation ? h('p', {}, h('a', { href: `#/search${query({ ...filters, occupation: '' })}` },
+        t('search.clear_occupation'))) : null,
+      facetList('search.work_time', sorted(f.work_time), 'work_time', (c) => vocabulary('work_time', c)),
+      facetList('search.remote', sorted(f.remote), 'remote', (c) => vocabulary('remote', c)));
+  }
+
+  await load();
+}
+
+// ---------------------------------------------------------------- vacancy
+
+function skillList(cls, labelKey, skills) {
+  return h('div', { class: `skills ${cls}` },
+    h('h4', {}, t(labelKey)),
+    skills && skills.length
+      ? h('ul', { class: 'chips' }, skills.map((s) => h('li', {}, s)))
+      : h('p', { class: 'muted' }, t('candidate.none')));
+}
+
+function contributions(features) {
+  return h('table', { class: 'contributions' },
+    h('caption', {}, t('candidate.contributions')),
+    h('thead', {}, h('tr', {},
+      h('th', { scope: 'col' }, t('candidate.feature')),
+      h('th', { scope: 'col' }, t('candidate.value')),
+      h('th', { scope: 'col' }, t('candidate.weight')),
+      h('th', { scope: 'col' }, t('candidate.contribution')),
+      h('th', { scope: 'col' }, t('candidate.reason')))),
+    h('tbody', {}, (features || []).map((f) => h('tr', {},
+      h('th', { scope: 'row' }, t(`feature.${f.feature}`)),
+      h('td', {}, num(f.value, lang(), 2)),
+      h('td', {}, num(f.weight, lang(), 2)),
+      h('td', {}, h('meter', { min: '0', max: '1', value: String(f.value), 'aria-hidden': 'true' }),
+        ' ', num(f.contribution, lang(), 3)),
+      h('td', {}, f.reason)))));
+}
+
+function distanceText(m) {
+  if (!m) return '–';
+  const parts = [];
+  parts.push(m.distance_km === null || m.distance_km === undefined
+    ? t('candidate.distance_unknown')
+    : t('candidate.distance_km', { km: num(m.distance_km, lang()) }));
+  if (m.within_commute) parts.push(t('candidate.within_commute'));
+  if (m.willing_to_relocate) parts.push(t('candidate.relocate'));
+  if (m.remote) parts.push(t('candidate.remote'));
+  return parts.join(' · ');
+}
+
+function crossRegional(c, g) {
+  if (!c || !c.flagged) return null;
+  return h('p', { class: 'cross-regional badge-strong' },
+    t('candidate.cross_regional', {
+      group: c.occupation_group,
+      to: placeName(g.region.get(c.vacancy_region), lang()) || c.vacancy_region,
+      from: placeName(g.region.get(c.jobseeker_region), lang()) || c.jobseeker_region || t('candidate.abroad'),
+    }));
+}
+
+function candidateItem(r, rank, vacancyId, g, canIntroduce, onIntroduced) {
+  const s = r.score || {};
+  const name = r.pseudonym || t('candidate.profile', { id: r.id });
+  const button = canIntroduce
+    ? h('button', { type: 'button', class: 'introduce secondary' }, t('candidate.introduce'))
+    : null;
+  if (button) {
+    button.setAttribute('aria-label', t('candidate.introduce_who', { name }));
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      try {
+        await withProgress(t('progress.introduce'),
+          () => api(`/v1/vacancies/${vacancyId}/introductions`, { method: 'POST', body: { profile_id: r.id } }));
+        showStatus(t('candidate.introduced', { name }));
+        button.textContent = t('candidate.introduced_short');
+        if (onIntroduced) onIntroduced();
+      } catch (e) {
+        button.disabled = false;
+        showError(problemMessage(e));
+      }
+    });
+  }
+  return h('li', { class: 'candidate card' },
+    h('div', { class: 'candidate-head' },
+      h('h3', {}, h('span', { class: 'rank' }, `${rank}. `),
+        h('a', { href: `#/profiles/${r.id}` }, name)),
+      h('p', { class: 'score' }, t('candidate.score'), ' ', h('strong', {}, num(s.total, lang(), 3)))),
+    crossRegional(r.cross_regional, g),
+    h('p', { class: 'distance' }, h('span', { class: 'label' }, `${t('candidate.distance')}: `),
+      distanceText(s.mobility), s.mobility?.reason ? ` – ${s.mobility.reason}` : ''),
+    h('div', { class: 'skill-columns' },
+      skillList('matched-skills', 'candidate.matched', s.matched_skills),
+      s.partial_skills && s.partial_skills.length
+        ? skillList('partial-skills', 'candidate.partial', s.partial_skills) : null,
+      skillList('missing-skills', 'candidate.missing', s.missing_essential_skills)),
+    h('details', { class: 'contributions-wrap' },
+      h('summary', {}, t('candidate.why')),
+      contributions(s.features)),
+    button);
+}
+
+function introductionsList(items) {
+  return h('ul', { id: 'introductions', class: 'plain' }, items.length
+    ? items.map((i) => h('li', { class: 'card' },
+      h('h3', {}, i.profile.pseudonym || '–'),
+      h('p', { class: 'meta' }, t('introductions.at', { when: new Date(`${i.introduced_at}Z`).toLocaleString(lang()) })),
+      h('p', {}, `${t('profile.skills')}: `, (i.profile.skills || []).map((s) => s.label).join(', ') || '–'),
+      h('p', {}, `${t('profile.work_history')}: `,
+        (i.profile.work_history || []).map((w) => `${w.title} (${num(w.years, lang(), 1)} ${t('profile.years')})`).join(', ') || '–')))
+    : h('li', { class: 'muted' }, t('introductions.none')));
+}
+
+export async function vacancyPage(view, [id], ctx, params) {
+  const g = await geography();
+  const role = ctx.session.role;
+  const v = await withProgress(t('progress.load'), () => api(`/v1/vacancies/${id}`));
+  if (!v) throw new ApiProblem(500, 'unreadable', 'the vacancy could not be read');
+  const owner = ctx.session.organization && v.owner_org === ctx.session.organization.id;
+  const occupation = await occupationOf(v);
+  const isco = occupation?.isco_code || v.isco_code;
+  const essential = (v.skills || []).filter((s) => s.importance === 'essential').map((s) => s.skill.label);
+  const nice = (v.skills || []).filter((s) => s.importance !== 'essential').map((s) => s.skill.label);
+  const facts = [
+    ['vacancy.place', municipalityLabel(g, v.municipality_code) || '–'],
+    ['vacancy.occupation', [occupation?.label, isco ? `ISCO ${isco}` : null].filter(Boolean).join(' · ') || '–'],
+    ['vacancy.work_time', vocabulary('work_time', v.work_time)],
+    ['vacancy.remote', vocabulary('remote', v.remote)],
+    ['vacancy.positions', num(v.positions, lang())],
+    ['vacancy.visibility', vocabulary('visibility', v.visibility)],
+    ['vacancy.status', vocabulary('status', v.status)],
+  ];
+  fill(view,
+    h('p', { class: 'breadcrumb' }, h('a', { href: role === 'adviser' ? '#/search' : '#/my-vacancies' },
+      t(role === 'adviser' ? 'nav.search' : 'nav.my_vacancies'))),
+    h('h1', { id: 'vacancy-title' }, v.title),
+    v.employer_name ? h('p', { class: 'lead' }, v.employer_name) : null,
+    owner ? h('p', {}, h('a', { id: 'edit-vacancy', class: 'button-link', href: `#/vacancies/${v.id}/edit` }, t('vacancy.edit'))) : null,
+    h('section', { class: 'card', 'aria-labelledby': 'facts-title' },
+      h('h2', { id: 'facts-title', class: 'sr-only' }, t('vacancy.details')),
+      h('dl', { class: 'facts' }, facts.map(([k, val]) => [h('dt', {}, t(k)), h('dd', {}, val)])),
+      skillList('essential', 'vacancy.essential', essential),
+      nice.length ? skillList('nice', 'vacancy.nice', nice) : null,
+      v.description ? h('div', { class: 'description' }, h('h3', {}, t('vacancy.description')),
+        v.description.split(/\n+/).map((p) => h('p', {}, p))) : null));
+
+  let introductions = null;
+  async function loadIntroductions() {
+    if (!introductions) return;
+    try {
+      const intros = await api(`/v1/vacancies/${id}/introductions`);
+      fill(introductions, h('h2', { id: 'introductions-title' }, t('introductions.title')),
+        introductionsList(intros.items));
+    } catch (e) {
+      fill(introductions, h('h2', { id: 'introductions-title' }, t('introductions.title')),
+        h('p', { class: 'muted' }, problemMessage(e)));
+    }
+  }
+
+  if (role === 'adviser' || (role === 'recruiter' && owner)) {
+    const scope = params.get('scope') || 'nationwide';
+    const scopeSelect = select('scope', SCOPES.map((s) => [s, t(`scope.${s}`)]), scope);
+    scopeSelect.addEventListener('change', () => ctx.go(`#/vacancies/${id}?scope=${scopeSelect.value}`));
+    const list = h('ul', { id: 'candidates', class: 'plain', 'aria-busy': 'true' });
+    const section = h('section', { 'aria-labelledby': 'candidates-title' },
+      h('h2', { id: 'candidates-title' }, t('vacancy.candidates')),
+      h('div', { class: 'field inline' }, h('label', { for: 'scope' }, t('vacancy.scope')), scopeSelect),
+      list);
+    view.append(section);
+    const result = await withProgress(t('progress.match'),
+      () => api(`/v1/vacancies/${id}/candidates${query({ scope, limit: 20, lang: lang() })}`));
+    list.setAttribute('aria-busy', 'false');
+    fill(list, result.results.length
+      ? result.results.map((r, i) => candidateItem(r, i + 1, v.id, g, role === 'adviser', () => loadIntroductions()))
+      : h('li', { class: 'muted' }, t('vacancy.no_candidates')));
+    section.append(h('p', { class: 'meta' }, t('vacancy.reproducible', { id: result.request_id })));
+  }
+  if (role === 'employer' && owner) {
+    const summary = h('section', { id: 'match-summary', class: 'card', 'aria-labelledby': 'summary-title' },
+      h('h2', { id: 'summary-title' }, t('summary.title')));
+    view.append(summary);
+    const result = await withProgress(t('progress.match'),
+      () => api(`/v1/vacancies/${id}/candidates${query({ limit: 50, lang: lang() })}`));
+    const good = result.results.filter((r) => r.total >= 0.5).length;
+    summary.append(
+      h('p', { class: 'lead' }, t('summary.count', { n: result.candidates, good })),
+      h('p', { class: 'hint' }, t('summary.anonymous')),
+      result.results.length ? h('table', { class: 'data' },
+        h('caption', { class: 'sr-only' }, t('summary.title')),
+        h('thead', {}, h('tr', {}, ['summary.rank', 'summary.score', 'candidate.matched', 'candidate.missing', 'summary.geography']
+          .map((k) => h('th', { scope: 'col' }, t(k))))),
+        h('tbody', {}, result.results.map((r) => h('tr', {},
+          h('th', { scope: 'row' }, String(r.rank)),
+          h('td', {}, num(r.total, lang(), 2)),
+          h('td', {}, (r.matched_skills || []).join(', ') || '–'),
+          h('td', {}, (r.missing_essential_skills || []).join(', ') || '–'),
+          h('td', {}, [r.within_commute ? t('candidate.within_commute') : null,
+            r.willing_to_relocate ? t('candidate.relocate') : null,
+            r.cross_regional ? t('summary.cross_regional') : null].filter(Boolean).join(', ') || '–'))))) : null);
+  }
+  if (role === 'adviser' || (role === 'employer' && owner)) {
+    introductions = h('section', { 'aria-labelledby': 'introductions-title' });
+    view.append(introductions);
+    await loadIntroductions();
+  }
+}
+
+// ---------------------------------------------------------------- profile
+
+export async function profilePage(view, [id], ctx, params) {
+  const g = await geography();
+  const p = await withProgress(t('progress.load'), () => api(`/v1/profiles/${id}`));
+  const title = p.contact?.full_name || p.pseudonym || t('candidate.profile', { id });
+  const home = p.home_municipality_code ? municipalityLabel(g, p.home_municipality_code) : (p.abroad_country || '–');
+  const facts = [
+    ['profile.home', home],
+    ['profile.commute', p.max_commute_km !== undefined && p.max_commute_km !== null ? t('candidate.distance_km', { km: num(p.max_commute_km, lang()) }) : '–'],
+    ['profile.relocation', p.relocation ? t(`relocation.${p.relocation}`) : '–'],
+    ['profile.work_time', p.work_time_preference ? t(`work_time.${p.work_time_preference}`) : '–'],
+  ];
+  fill(view,
+    h('h1', { id: 'profile-title' }, title),
+    h('section', { class: 'card' },
+      h('dl', { class: 'facts' }, facts.map(([k, val]) => [h('dt', {}, t(k)), h('dd', {}, val)])),
+      skillList('profile-skills', 'profile.skills', (p.skills || []).map((s) => s.label || s.skill?.label)),
+      h('h4', {}, t('profile.work_history')),
+      h('ul', {}, (p.work_history || []).map((w) => h('li', {},
+        `${w.title} (${num(w.years, lang(), 1)} ${t('profile.years')})`)))));
+  if (ctx.session.role === 'employer') return;
+  const scope = params.get('scope') || 'mobility';
+  const scopeSelect = select('scope', SCOPES.map((s) => [s, t(`scope.${s}`)]), scope);
+  scopeSelect.addEventListener('change', () => ctx.go(`#/profiles/${id}?scope=${scopeSelect.value}`));
+  const list = h('ul', { id: 'vacancies', class: 'plain' });
+  view.append(h('section', { 'aria-labelledby': 'vacancies-title' },
+    h('h2', { id: 'vacancies-title' }, t('profile.vacancies')),
+    h('div', { class: 'field inline' }, h('label', { for: 'scope' }, t('vacancy.scope')), scopeSelect),
+    list));
+  const result = await withProgress(t('progress.match'),
+    () => api(`/v1/profiles/${id}/vacancies${query({ scope, limit: 20, lang: lang() })}`));
+  const vacancies = await Promise.all(result.results.map((r) =>
+    api(`/v1/vacancies/${r.id}`).catch(() => null)));
+  fill(list, result.results.length ? result.results.map((r, i) => {
+    const v = vacancies[i];
+    const s = r.score || {};
+    return h('li', { class: 'vacancy card' },
+      h('div', { class: 'candidate-head' },
+        h('h3', {}, h('span', { class: 'rank' }, `${i + 1}. `),
+          h('a', { href: `#/vacancies/${r.id}` }, v ? v.title : t('vacancy.number', { id: r.id }))),
+        h('p', { class: 'score' }, t('candidate.score'), ' ', h('strong', {}, num(s.total, lang(), 3)))),
+      v ? h('p', { class: 'meta' }, municipalityLabel(g, v.municipality_code)) : null,
+      crossRegional(r.cross_regional, g),
+      h('p', { class: 'distance' }, h('span', { class: 'label' }, `${t('candidate.distance')}: `),
+        distanceText(s.mobility), s.mobility?.reason ? ` – ${s.mobility.reason}` : ''),
+      h('div', { class: 'skill-columns' },
+        skillList('matched-skills', 'candidate.matched', s.matched_skills),
+        skillList('missing-skills', 'candidate.missing', s.missing_essential_skills)),
+      h('details', { class: 'contributions-wrap' }, h('summary', {}, t('candidate.why')), contributions(s.features)));
+  }) : h('li', { class: 'muted' }, t('profile.no_vacancies')));
+}
+
+// ---------------------------------------------------------------- cohorts
+
+export async function cohortsPage(view, _params, ctx) {
+  const g = await geography();
+  const name = h('input', { id: 'cohort-name', name: 'name', type: 'text', required: true });
+  const employer = h('input', { id: 'cohort-employer', name: 'employer', type: 'text', required: true });
+  const profiles = h('textarea', { id: 'cohort-profiles', name: 'profiles', rows: '4', required: true });
+  const minScore = h('input', { id: 'cohort-min-score', type: 'number', min: '0', max: '1', step: '0.05', value: '0.5' });
+  const run = h('button', { type: 'button', id: 'run-assignment' }, t('cohort.run'));
+  const report = h('section', { id: 'assignment-report', 'aria-labelledby': 'report-title', 'aria-live': 'polite' });
+  const form = h('form', { id: 'cohort-form', class: 'card', novalidate: true },
+    field('cohort-name', 'cohort.name', name),
+    field('cohort-employer', 'cohort.employer', employer),
+    field('cohort-profiles', 'cohort.profiles', profiles, 'cohort.profiles_hint'),
+    field('cohort-min-score', 'cohort.min_score', minScore, 'cohort.min_score_hint'),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'secondary' }, t('cohort.create')), run));
+  const office = h('section', { class: 'card', 'aria-labelledby': 'office-title' },
+    h('h2', { id: 'office-title' }, t('cohort.office_profiles')));
+  fill(view, h('h1', {}, t('cohort.title')), h('p', { class: 'lead' }, t('cohort.intro')),
+    form, report, office);
+
+  let cohort = null;
+  let createdFrom = '';
+  const ids = () => profiles.value.split(/[\s,;]+/).filter(Boolean);
+  const signature = () => JSON.stringify([name.value.trim(), employer.value.trim(), ids()]);
+
+  async function ensureCohort() {
+    if (cohort && createdFrom === signature()) return cohort;
+    const list = ids();
+    if (!name.value.trim() || !employer.value.trim() || !list.length) {
+      throw new Error(t('cohort.incomplete'));
+    }
+    const bad = list.find((x) => !/^\d+$/.test(x));
+    if (bad) throw new Error(t('cohort.bad_id', { id: bad }));
+    cohort = await withProgress(t('progress.cohort'), () => api('/v1/cohorts', {
+      method: 'POST',
+      body: { name: name.value.trim(), employer_name: employer.value.trim(), profile_ids: list.map(Number) },
+    }));
+    createdFrom = signature();
+    showStatus(t('cohort.created', { name: cohort.name, n: (cohort.members || list).length }));
+    return cohort;
+  }
+  const fail = (e) => showError(e && e.code ? problemMessage(e) : (e?.message || t('error.generic')));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    try { await ensureCohort(); } catch (err) { fail(err); }
+  });
+  run.addEventListener('click', async () => {
+    run.disabled = true;
+    report.setAttribute('aria-busy', 'true');
+    try {
+      const c = await ensureCohort();
+      const min = Number(minScore.value);
+      const a = await withProgress(t('progress.assign'), () => api(`/v1/cohorts/${c.id}/assignments`, {
+        method: 'POST', body: Number.isFinite(min) ? { min_score: min } : {},
+      }));
+      renderReport(a);
+      showStatus(t('cohort.assigned', { placed: a.placed, members: a.members }));
+    } catch (err) {
+      fail(err);
+    } finally {
+      run.disabled = false;
+      report.setAttribute('aria-busy', 'false');
+    }
+  });
+
+  function regionName(code) {
+    if (code === 'abroad') return t('candidate.abroad');
+    if (!code || code === 'unknown') return t('picture.unknown');
+    return placeName(g.region.get(code), lang()) || code;
+  }
+
+  function renderReport(a) {
+    fill(report, h('h2', { id: 'report-title' }, t('report.title')),
+      h('dl', { class: 'facts' },
+        h('dt', {}, t('report.members')), h('dd', {}, num(a.members, lang())),
+        h('dt', {}, t('report.placed')), h('dd', {}, num(a.placed, lang())),
+        h('dt', {}, t('report.total')), h('dd', {}, num(a.total_score, lang(), 2)),
+        h('dt', {}, t('report.greedy')), h('dd', {}, num(a.greedy_total_score, lang(), 2)),
+        h('dt', {}, t('report.certified')), h('dd', {}, a.certified ? t('report.yes') : t('report.no'))),
+      h('table', { class: 'data' },
+        h('caption', {}, t('report.by_region')),
+        h('thead', {}, h('tr', {}, ['report.region', 'report.members', 'report.placed', 'report.without', 'report.missing']
+          .map((k) => h('th', { scope: 'col' }, t(k))))),
+        h('tbody', {}, (a.regions || []).map((r) => h('tr', {},
+          h('th', { scope: 'row' }, regionName(r.region)),
+          h('td', {}, num(r.members, lang())), h('td', {}, num(r.placed, lang())),
+          h('td', {}, num(r.without_good_match, lang())),
+          h('td', {}, (r.missing_skills || []).slice(0, 5).map(([s, n]) => `${s} (${n})`).join(', ') || '–'))))),
+      h('table', { class: 'data' },
+        h('caption', {}, t('report.placements')),
+        h('thead', {}, h('tr', {}, ['report.profile', 'report.home', 'report.assigned', 'report.alternatives']
+          .map((k) => h('th', { scope: 'col' }, t(k))))),
+        h('tbody', {}, (a.placements || []).map((p) => h('tr', {},
+          h('th', { scope: 'row' }, h('a', { href: `#/profiles/${p.profile_id}` }, t('candidate.profile', { id: p.profile_id }))),
+          h('td', {}, regionName(p.home_region)),
+          h('td', {}, p.assigned
+            ? h('a', { href: `#/vacancies/${p.assigned.vacancy_id}` }, t('report.vacancy_score', { id: p.assigned.vacancy_id, score: num(p.assigned.score, lang(), 2) }))
+            : t('report.not_placed')),
+          h('td', {}, (p.alternatives || []).map((c, i) => [i ? ', ' : '',
+            h('a', { href: `#/vacancies/${c.vacancy_id}` }, t('report.vacancy_score', { id: c.vacancy_id, score: num(c.score, lang(), 2) }))])))))));
+  }
+
+  try {
+    const mine = await api('/v1/profiles?limit=100');
+    office.append(h('p', { class: 'hint' }, t('cohort.office_hint')),
+      mine.items.length ? h('ul', { class: 'columns' }, mine.items.map((p) => h('li', {},
+        h('a', { href: `#/profiles/${p.id}` }, p.contact?.full_name || p.pseudonym || `#${p.id}`),
+        ' ', h('button', { type: 'button', class: 'link-button', onclick: () => {
+          if (!ids().includes(String(p.id))) profiles.value = [...ids(), String(p.id)].join('\n');
+          showStatus(t('cohort.added', { id: p.id }));
+        } }, t('cohort.add', { id: p.id })))))
+        : h('p', { class: 'muted' }, t('cohort.no_profiles')));
+  } catch (e) {
+    office.append(h('p', { class: 'muted' }, problemMessage(e)));
+  }
+}
+
+// ---------------------------------------------------------------- own vacancies
+
+export async function myVacanciesPage(view) {
+  const g = await geography();
+  const found = await withProgress(t('progress.load'), () => api('/v1/me/vacancies'));
+  fill(view, h('h1', {}, t('my.title')),
+    h('p', {}, h('a', { href: '#/vacancies/new', class: 'button-link' }, t('nav.new_vacancy'))),
+    h('ul', { id: 'my-vacancies', class: 'results' }, found.items.some(Boolean)
+      ? found.items.filter(Boolean).map((v) => h('li', { class: 'vacancy' },
+        h('a', { href: `#/vacancies/${v.id}` }, v.title),
+        h('p', { class: 'meta' }, [municipalityLabel(g, v.municipality_code), vocabulary('visibility', v.visibility),
+          vocabulary('status', v.status)].filter(Boolean).join(' · '))))
+      : h('li', { class: 'muted' }, t('my.none'))));
+}
+
+// ---------------------------------------------------------------- vacancy form
+
+export async function vacancyFormPage(view, [id], ctx) {
+  const g = await geography();
+  const editing = Boolean(id);
+  const current = editing ? await withProgress(t('progress.load'), () => api(`/v1/vacancies/${id}`)) : null;
+  if (editing && !current) throw new ApiProblem(500, 'unreadable', 'the vacancy could not be read');
+  const occupationNow = current ? await occupationOf(current) : null;
+  let agencies = [];
+  try {
+    agencies = (await api('/v1/agencies')).items;
+  } catch {
+    agencies = [];
+  }
+  const state = {
+    occupation: current?.occupation_uri || null,
+    municipality: current?.municipality_code || null,
+    skills: (current?.skills || []).map((s) => ({ uri: s.skill.uri, label: s.skill.label, essential: s.importance === 'essential' })),
+  };
+  const title = h('input', { id: 'title', name: 'title', type: 'text', required: true, 'aria-required': 'true', value: current?.title || '' });
+  const description = h('textarea', { id: 'description', name: 'description', rows: '6' });
+  description.value = current?.description || '';
+  const occupation = h('input', { id: 'occupation', name: 'occupation', type: 'text',
+    value: occupationNow?.label || (current?.isco_code ? `ISCO ${current.isco_code}` : '') });
+  const skills = h('input', { id: 'skills', name: 'skills', type: 'text' });
+  const chips = h('ul', { id: 'skill-chips', class: 'chips removable', 'aria-label': t('form.selected_skills') });
+  const municipality = h('input', { id: 'municipality-input', name: 'municipality', type: 'text',
+    value: current?.municipality_code ? municipalityLabel(g, current.municipality_code) : '' });
+  const visibility = select('visibility', ['public', 'hidden', 'shared'].map((v) => [v, t(`visibility.${v}`)]), current?.visibility || 'public');
+  const shared = new Set((current?.shared_with || []).map(Number));
+  const agencyBox = h('fieldset', { id: 'agencies', class: 'agencies' },
+    h('legend', {}, t('form.agencies')),
+    agencies.length ? agencies.map((a) => h('div', { class: 'check' },
+      h('input', { type: 'checkbox', id: `agency-${a.id}`, name: 'agency', value: String(a.id), checked: shared.has(a.id) }),
+      h('label', { for: `agency-${a.id}` }, a.name))) : h('p', { class: 'muted' }, t('form.no_agencies')));
+  const positions = h('input', { id: 'positions', name: 'positions', type: 'number', min: '1', max: '1000', value: String(current?.positions || 1) });
+  const workTime = select('work-time', ['full_time', 'part_time'].map((v) => [v, t(`work_time.${v}`)]), current?.work_time || 'full_time');
+  const remote = select('remote', ['none', 'hybrid', 'full'].map((v) => [v, t(`remote.${v}`)]), current?.remote || 'none');
+  const adLanguage = select('ad-language', ['fi', 'sv', 'en'].map((v) => [v, t(`langname.${v}`)]), current?.ad_language || lang());
+  const form = h('form', { id: 'vacancy-form', class: 'card', novalidate: true },
+    field('title', 'form.title', title),
+    field('description', 'form.description', description),
+    field('occupation', 'form.occupation', occupation, 'form.occupation_hint'),
+    field('skills', 'form.skills', skills, 'form.skills_hint'),
+    chips,
+    field('municipality-input', 'form.municipality', municipality, 'form.municipality_hint'),
+    h('div', { class: 'row' },
+      field('positions', 'form.positions', positions),
+      field('work-time', 'form.work_time', workTime),
+      field('remote', 'form.remote', remote),
+      field('ad-language', 'form.ad_language', adLanguage)),
+    field('visibility', 'form.visibility', visibility, 'form.visibility_hint'),
+    agencyBox,
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, t(editing ? 'form.save' : 'form.publish')),
+      h('a', { href: editing ? `#/vacancies/${id}` : '#/my-vacancies' }, t('form.cancel'))));
+  fill(view, h('h1', {}, editing ? t('form.edit_title', { title: current.title }) : t('form.new_title')), form);
+
+  const showAgencies = () => { agencyBox.hidden = visibility.value !== 'shared'; };
+  visibility.addEventListener('change', showAgencies);
+  showAgencies();
+
+  function renderChips() {
+    fill(chips, state.skills.map((s, i) => {
+      const box = h('input', { type: 'checkbox', id: `essential-${i}`, checked: s.essential });
+      box.addEventListener('change', () => { s.essential = box.checked; });
+      return h('li', {},
+        h('span', { class: 'chip-label' }, s.label),
+        h('span', { class: 'check' }, box, h('label', { for: `essential-${i}` }, t('form.essential'))),
+        h('button', { type: 'button', class: 'remove', 'aria-label': t('form.remove_skill', { label: s.label }),
+          onclick: () => {
+            state.skills.splice(i, 1);
+            renderChips();
+            showStatus(t('form.skill_removed', { label: s.label }));
+            skills.focus();
+          } }, '×'));
+    }));
+  }
+  renderChips();
+
+  typeahead(occupation, {
+    search: async (text) => (await api(`/v1/taxonomy/occupations${query({ q: text, lang: lang(), limit: 8 })}`))
+      .items.map((o) => ({ value: o.uri, label: o.label, hint: `ISCO ${o.isco_code}` })),
+    onSelect: (o) => { state.occupation = o.value; },
+  });
+  occupation.addEventListener('input', () => { if (!occupation.value.trim()) state.occupation = null; });
+  typeahead(skills, {
+    keepText: false,
+    search: async (text) => (await api(`/v1/taxonomy/skills${query({ q: text, lang: lang(), limit: 10 })}`))
+      .items.map((s) => ({ value: s.uri, label: s.label })),
+    onSelect: (o) => {
+      if (!state.skills.some((s) => s.uri === o.value)) {
+        state.skills.push({ uri: o.value, label: o.label, essential: true });
+        renderChips();
+        showStatus(t('form.skill_added', { label: o.label }));
+      }
+    },
+  });
+  typeahead(municipality, {
+    search: searchMunicipalities,
+    onSelect: (o) => { state.municipality = o.value; },
+  });
+  municipality.addEventListener('input', () => { if (!municipality.value.trim()) state.municipality = null; });
+
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    if (!title.value.trim()) {
+      showError(t('form.title_required'));
+      title.setAttribute('aria-invalid', 'true');
+      title.focus();
+      return;
+    }
+    title.removeAttribute('aria-invalid');
+    const sharedWith = [...agencyBox.querySelectorAll('input[name=agency]:checked')].map((c) => Number(c.value));
+    if (visibility.value === 'shared' && !sharedWith.length) {
+      showError(t('form.agency_required'));
+      (agencyBox.querySelector('input') || visibility).focus();
+      return;
+    }
+    const body = {
+      title: title.value.trim(),
+      description: description.value,
+      occupation_uri: state.occupation,
+      skills: state.skills.map((s) => ({ skill: { uri: s.uri || null, label: s.label },
+        importance: s.essential ? 'essential' : 'nice_to_have' })),
+      municipality_code: state.municipality,
+      positions: Math.max(1, Number(positions.value) || 1),
+      work_time: workTime.value,
+      remote: remote.value,
+      ad_language: adLanguage.value,
+      visibility: visibility.value,
+      shared_with: visibility.value === 'shared' ? sharedWith : [],
+    };
+    if (editing) body.version = current.version;
+    try {
+      const saved = await withProgress(t('progress.save'), () => api(editing ? `/v1/vacancies/${id}` : '/v1/vacancies', {
+        method: editing ? 'PATCH' : 'POST', body,
+      }));
+      ctx.flash(t('form.saved'));
+      ctx.go(`#/vacancies/${saved.id}`);
+    } catch (err) {
+      showError(problemMessage(err));
+    }
+  });
+}
