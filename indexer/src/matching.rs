@@ -13,9 +13,7 @@ use matcher::geography::Geography;
 use matcher::picture::{balance, Balance, Counts, CrossRegional};
 use matcher::ranking::{Analyzers, Ranked, TopK};
 use matcher::records::{ProfileRecord, VacancyRecord};
-use matcher::retrieval::{
-    candidates_query, outside_bound, vacancies_query, ProfileAccess, VacancyAccess,
-};
+use matcher::retrieval::{candidates_query, vacancies_query, ProfileAccess, Stage, VacancyAccess};
 use matcher::scoring::{Scope, Scorer, ScoringConfig, TermStats};
 use serde::Serialize;
 use tantivy::query::{EnableScoring, Query};
@@ -323,23 +321,26 @@ impl Side for Vacancies {
 }
 
 /// The exact top `limit` of one direction: (heap, records retrieved,
-/// whether every visible record was scored). With a `stage` (retrieval
-/// query, bound of what it cannot match), the query's hits are scored
-/// inside tantivy's collection loop, and the scan of every visible record
-/// runs only when the k-th retrieved total does not beat the bound.
+/// whether every visible record was scored). The `stages`' hits (see
+/// [`matcher::retrieval::Stage`]) are scored inside tantivy's collection
+/// loop, narrowest stage first, until the k-th best total beats a stage's
+/// bound; only when none does are all visible records scored. `score`
+/// gets the current k-th best total and may answer `None` for a record it
+/// proves cannot beat it.
 pub(crate) fn top_k<S: Side>(
     snapshot: &Snapshot,
-    stage: Option<(&dyn Query, f64)>,
+    stages: &[Stage],
     limit: usize,
     visible: impl Fn(&S::Record) -> bool,
-    mut score: impl FnMut(&S::Record) -> Option<f64>,
+    mut score: impl FnMut(&S::Record, Option<f64>) -> Option<f64>,
 ) -> Result<(TopK<Address>, usize, bool), MatchError> {
     let mut top: TopK<Address> = TopK::new(limit);
     let mut retrieved = 0;
-    let mut proven = false;
     let readers = snapshot.searcher.segment_readers();
-    if let Some((query, bound)) = stage {
-        let weight = query.weight(EnableScoring::disabled_from_searcher(&snapshot.searcher))?;
+    for stage in stages {
+        let weight = stage
+            .query
+            .weight(EnableScoring::disabled_from_searcher(&snapshot.searcher))?;
         for (ord, segment) in readers.iter().enumerate() {
             let records = &snapshot.segments[ord];
             let alive = segment.alive_bitset();
@@ -352,20 +353,22 @@ pub(crate) fn top_k<S: Side>(
                         continue;
                     };
                     retrieved += 1;
-                    if let Some(total) = score(r) {
+                    if let Some(total) = score(r, top.threshold()) {
                         top.push(total, S::id(r), (ord, doc));
                     }
                 }
             })?;
         }
-        proven = top.threshold().is_some_and(|t| t > bound);
+        if top.threshold().is_some_and(|t| t > stage.bound) {
+            return Ok((top, retrieved, false));
+        }
     }
-    let exhaustive = !proven && limit > 0;
+    let exhaustive = limit > 0;
     if exhaustive {
         // Score every visible record; those retrieved are in `top` already,
         // and `TopK` keeps a record once.
         for (address, r) in snapshot.live::<S>().filter(|(_, r)| visible(r)) {
-            if let Some(total) = score(r) {
+            if let Some(total) = score(r, top.threshold()) {
                 top.push(total, S::id(r), address);
             }
         }
@@ -679,28 +682,25 @@ impl MatchEngine {
         let record = VacancyRecord::new(vacancy, taxonomy, geography, &vacancy_terms);
         let mut scoring = scorer.candidates_for(&record);
         let now = request.now.and_utc().timestamp();
-        let query = retrieve.then(|| {
+        let stages = if retrieve {
             candidates_query(
                 &self.schema,
                 taxonomy,
+                &self.config,
                 vacancy,
                 &vacancy_terms,
                 access,
                 request.now,
             )
-        });
-        let stage = query.as_ref().map(|q| {
-            (
-                q.query.as_ref(),
-                outside_bound(&self.config, true, q.covers_past_occupations),
-            )
-        });
+        } else {
+            Vec::new()
+        };
         let (top, retrieved, exhaustive) = top_k::<Profiles>(
             &snapshot,
-            stage,
+            &stages,
             request.limit,
             |p| profile_visible(p, access, now),
-            |p| scoring.total(p, request.scope),
+            |p, floor| scoring.total_above(p, request.scope, floor),
         )?;
         let mut picture = Picture {
             searcher: &snapshot.searcher,
@@ -739,28 +739,25 @@ impl MatchEngine {
         let record = ProfileRecord::new(profile, taxonomy, geography, &profile_terms);
         let mut scoring = scorer.vacancies_for(&record);
         let now = request.now.and_utc().timestamp();
-        let query = retrieve.then(|| {
+        let stages = if retrieve {
             vacancies_query(
                 &self.schema,
                 taxonomy,
                 profile,
+                &self.config,
                 &profile_terms,
                 access,
                 request.now,
             )
-        });
-        let stage = query.as_ref().map(|q| {
-            (
-                q.query.as_ref(),
-                outside_bound(&self.config, false, q.covers_past_occupations),
-            )
-        });
+        } else {
+            Vec::new()
+        };
         let (top, retrieved, exhaustive) = top_k::<Vacancies>(
             &snapshot,
-            stage,
+            &stages,
             request.limit,
             |v| vacancy_visible(v, access, now),
-            |v| scoring.total(v, request.scope),
+            |v, _| scoring.total(v, request.scope),
         )?;
         let mut picture = Picture {
             searcher: &snapshot.searcher,

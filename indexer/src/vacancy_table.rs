@@ -217,7 +217,7 @@ impl<'s> VacancyTable<'s> {
                 visit(row, &mut top);
             }
         }
-        let bound = outside_bound(config, false, true);
+        let bound = outside_bound(config, 0.0);
         if top.threshold().is_some_and(|t| t > bound) || limit == 0 {
             return (top, false);
         }

@@ -2,11 +2,14 @@
 //! can score above a known bound, with the caller's access filter and the
 //! hard requirements applied inside the query.
 //!
-//! Exactness: a record the relevance part of the query does not match shares
-//! no required (or related) skill, no ISCO sub-major group and no title term
-//! with the other side, so its features are capped (see [`outside_bound`]).
-//! When the k-th best retrieved score is above that cap, the retrieved top k
-//! is the exhaustive top k; otherwise the caller scores every eligible record.
+//! Exactness: a record the relevance part of a stage's query does not match
+//! shares no skill the stage asks for, no ISCO sub-major group and no title
+//! term with the other side, so its features are capped (see
+//! [`outside_bound`]). Each query comes as stages, narrowest first (the
+//! other side's own skills; then related and past-occupation skills too).
+//! When the k-th best retrieved score is above a stage's cap, the retrieved
+//! top k is the exhaustive top k; otherwise the caller goes on to the next
+//! stage, and after the last one scores every eligible record.
 
 use std::collections::BTreeSet;
 use std::ops::Bound;
@@ -136,19 +139,30 @@ const MAX_PAST_OCCUPATIONS: usize = 400;
 /// asked for and the bound allows partial skill credit.
 const MAX_SKILL_TERMS: usize = 4_000;
 
-/// A candidates query and what its relevance part covers.
-pub struct CandidatesQuery {
+/// One retrieval stage: a query, and the highest total a record it does
+/// not match can reach ([`outside_bound`]). Stages come narrowest first: a
+/// caller stops at the first whose k-th best retrieved total beats its
+/// bound.
+pub struct Stage {
     pub query: Box<dyn Query>,
-    /// Whether profiles that worked in an occupation having a required skill
-    /// are retrieved (so that outside the query no skill credit is possible).
-    pub covers_past_occupations: bool,
+    pub bound: f64,
 }
 
-impl std::fmt::Debug for CandidatesQuery {
+impl std::fmt::Debug for Stage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CandidatesQuery")
-            .field("covers_past_occupations", &self.covers_past_occupations)
-            .finish()
+        f.debug_struct("Stage").field("bound", &self.bound).finish()
+    }
+}
+
+/// The skill credit a record outside a stage can still earn, by what the
+/// stage's skill terms cover.
+fn outside_skill_credit(config: &ScoringConfig, related: bool, partial: bool) -> f64 {
+    match (related, partial) {
+        (true, true) => 0.0,
+        (true, false) => config.past_occupation_skill_credit,
+        (false, _) => config
+            .related_skill_credit
+            .max(config.past_occupation_skill_credit),
     }
 }
 
@@ -159,53 +173,57 @@ impl std::fmt::Debug for CandidatesQuery {
 pub fn candidates_query(
     s: &IndexSchema,
     taxonomy: &Taxonomy,
+    config: &ScoringConfig,
     vacancy: &Vacancy,
     vacancy_terms: &TextTerms,
     access: ProfileAccess,
     now: chrono::NaiveDateTime,
-) -> CandidatesQuery {
+) -> Vec<Stage> {
     let d = &vacancy.draft;
-    let mut must: Vec<(Occur, Box<dyn Query>)> = vec![
-        (Occur::Must, term(s.kind, "profile")),
-        (Occur::Must, term(s.status, "active")),
-    ];
-    if access == ProfileAccess::Consented {
-        must.push((
-            Occur::Must,
-            Box::new(TermQuery::new(
-                Term::from_field_bool(s.consent_agencies, true),
-                IndexRecordOption::Basic,
-            )),
-        ));
-        must.push((
-            Occur::Must,
-            Box::new(RangeQuery::new(
-                Bound::Excluded(Term::from_field_date(s.consent_expires, date(now))),
-                Bound::Unbounded,
-            )),
-        ));
-    }
-    for req in d.languages.iter().filter(|r| r.hard) {
-        must.push((
-            Occur::Must,
-            term(s.language, &language_requirement_term(&req.value)),
-        ));
-    }
-    for req in d.licences.iter().filter(|r| r.hard) {
-        must.push((Occur::Must, term(s.licence, &normalise_term(&req.value))));
-    }
-    for req in d.certificates.iter().filter(|r| r.hard) {
-        must.push((
-            Occur::Must,
-            term(s.certificate, &normalise_term(&req.value)),
-        ));
-    }
-    let mut should: Vec<Box<dyn Query>> = Vec::new();
-    let mut skills = BTreeSet::new();
+    let filters = || {
+        let mut must: Vec<(Occur, Box<dyn Query>)> = vec![
+            (Occur::Must, term(s.kind, "profile")),
+            (Occur::Must, term(s.status, "active")),
+        ];
+        if access == ProfileAccess::Consented {
+            must.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_bool(s.consent_agencies, true),
+                    IndexRecordOption::Basic,
+                )),
+            ));
+            must.push((
+                Occur::Must,
+                Box::new(RangeQuery::new(
+                    Bound::Excluded(Term::from_field_date(s.consent_expires, date(now))),
+                    Bound::Unbounded,
+                )),
+            ));
+        }
+        for req in d.languages.iter().filter(|r| r.hard) {
+            must.push((
+                Occur::Must,
+                term(s.language, &language_requirement_term(&req.value)),
+            ));
+        }
+        for req in d.licences.iter().filter(|r| r.hard) {
+            must.push((Occur::Must, term(s.licence, &normalise_term(&req.value))));
+        }
+        for req in d.certificates.iter().filter(|r| r.hard) {
+            must.push((
+                Occur::Must,
+                term(s.certificate, &normalise_term(&req.value)),
+            ));
+        }
+        must
+    };
+    let mut required = BTreeSet::new();
+    let mut related = BTreeSet::new();
     let mut past = BTreeSet::new();
     for (skill, _) in required_skills(taxonomy, vacancy) {
-        skills.insert(skill);
-        skills.extend(taxonomy.related_skills(skill).iter().map(|(r, _)| *r));
+        required.insert(skill);
+        related.extend(taxonomy.related_skills(skill).iter().map(|(r, _)| *r));
         past.extend(
             taxonomy
                 .occupations_with_skill(skill)
@@ -213,34 +231,59 @@ pub fn candidates_query(
                 .map(|(o, _)| *o),
         );
     }
-    for skill in skills {
-        should.push(term(s.skill, &taxonomy.skill(skill).uri));
-    }
-    let covers_past_occupations = past.len() <= MAX_PAST_OCCUPATIONS;
-    if covers_past_occupations {
-        for o in past {
-            should.push(term(s.experience_occupation, &taxonomy.occupation(o).uri));
-        }
-    }
+    // What every stage asks for: the ISCO sub-major group of a desired or
+    // past occupation, and title terms.
+    let mut common: Vec<Box<dyn Query>> = Vec::new();
     if let Some(isco) = vacancy_isco(taxonomy, vacancy) {
         if isco.len() >= 2 {
-            should.push(term(s.isco, &isco[..2]));
-            should.push(term(s.experience_isco, &isco[..2]));
+            common.push(term(s.isco, &isco[..2]));
+            common.push(term(s.experience_isco, &isco[..2]));
         }
     }
     for t in &vacancy_terms.terms {
         for field in [s.title_fi, s.title_sv, s.title_en] {
-            should.push(term(field, t));
+            common.push(term(field, t));
         }
     }
-    if should.is_empty() {
-        should.push(Box::new(tantivy::query::EmptyQuery));
+    let stage = |should: Vec<Box<dyn Query>>, skill_credit: f64| {
+        let mut should: Vec<Box<dyn Query>> = should
+            .into_iter()
+            .chain(common.iter().map(|q| q.box_clone()))
+            .collect();
+        if should.is_empty() {
+            should.push(Box::new(tantivy::query::EmptyQuery));
+        }
+        let mut must = filters();
+        must.push((Occur::Must, any(should)));
+        Stage {
+            query: Box::new(BooleanQuery::new(must)),
+            bound: outside_bound(config, skill_credit),
+        }
+    };
+    // Narrow: the required skills themselves. Most rankings are proven here.
+    let narrow: Vec<Box<dyn Query>> = required
+        .iter()
+        .map(|k| term(s.skill, &taxonomy.skill(*k).uri))
+        .collect();
+    // Wide: related skills too, and past occupations having a required
+    // skill unless there are too many of them.
+    let covers_past_occupations = past.len() <= MAX_PAST_OCCUPATIONS;
+    let mut wide: Vec<Box<dyn Query>> = required
+        .union(&related)
+        .map(|k| term(s.skill, &taxonomy.skill(*k).uri))
+        .collect();
+    if covers_past_occupations {
+        for o in past {
+            wide.push(term(s.experience_occupation, &taxonomy.occupation(o).uri));
+        }
     }
-    must.push((Occur::Must, any(should)));
-    CandidatesQuery {
-        query: Box::new(BooleanQuery::new(must)),
-        covers_past_occupations,
-    }
+    vec![
+        stage(narrow, outside_skill_credit(config, false, false)),
+        stage(
+            wide,
+            outside_skill_credit(config, true, covers_past_occupations),
+        ),
+    ]
 }
 
 /// Vacancies for `profile`: access filter, open and not expired must match;
@@ -250,10 +293,11 @@ pub fn vacancies_query(
     s: &IndexSchema,
     taxonomy: &Taxonomy,
     profile: &JobseekerProfile,
+    config: &ScoringConfig,
     profile_terms: &TextTerms,
     access: VacancyAccess,
     now: chrono::NaiveDateTime,
-) -> VacanciesQuery {
+) -> Vec<Stage> {
     let p = &profile.draft;
     let mut must: Vec<(Occur, Box<dyn Query>)> = vec![
         (Occur::Must, term(s.kind, "vacancy")),
@@ -285,7 +329,6 @@ pub fn vacancies_query(
         Occur::MustNot,
         Box::new(HardTermsOutside::query(s.certificate_hard, &certificates)),
     ));
-    let mut should: Vec<Box<dyn Query>> = Vec::new();
     // The profile's skills, the skills ESCO relates to them (a vacancy
     // requiring one gives related-skill credit) and the skills of the
     // occupations in its work history (past-occupation credit).
@@ -305,12 +348,9 @@ pub fn vacancies_query(
         skills.extend(taxonomy.skills_of(o).iter().map(|(s, _)| *s));
     }
     let covers_partial_credit = skills.len() <= MAX_SKILL_TERMS;
-    let skills = if covers_partial_credit { skills } else { has };
-    for skill in skills {
-        let uri = &taxonomy.skill(skill).uri;
-        should.push(term(s.skill_essential, uri));
-        should.push(term(s.skill_nice, uri));
-    }
+    // What every stage asks for: ISCO sub-major groups of desired and past
+    // occupations, and title terms.
+    let mut common: Vec<Box<dyn Query>> = Vec::new();
     let groups: BTreeSet<&str> = p
         .desired_occupations
         .iter()
@@ -324,38 +364,40 @@ pub fn vacancies_query(
         .filter_map(|o| o.isco_code.get(..2))
         .collect();
     for g in groups {
-        should.push(term(s.isco, g));
+        common.push(term(s.isco, g));
     }
     for t in &profile_terms.terms {
         for field in [s.title_fi, s.title_sv, s.title_en] {
-            should.push(term(field, t));
+            common.push(term(field, t));
         }
     }
-    if should.is_empty() {
-        should.push(Box::new(tantivy::query::EmptyQuery));
+    let stage = |skills: &BTreeSet<SkillIdx>, skill_credit: f64| {
+        let mut should: Vec<Box<dyn Query>> = Vec::new();
+        for skill in skills {
+            let uri = &taxonomy.skill(*skill).uri;
+            should.push(term(s.skill_essential, uri));
+            should.push(term(s.skill_nice, uri));
+        }
+        should.extend(common.iter().map(|q| q.box_clone()));
+        if should.is_empty() {
+            should.push(Box::new(tantivy::query::EmptyQuery));
+        }
+        let mut must: Vec<(Occur, Box<dyn Query>)> =
+            must.iter().map(|(o, q)| (*o, q.box_clone())).collect();
+        must.push((Occur::Must, any(should)));
+        Stage {
+            query: Box::new(BooleanQuery::new(must)),
+            bound: outside_bound(config, skill_credit),
+        }
+    };
+    // Narrow: the profile's own skills. Wide: partial credit too, unless
+    // it would name too many skills.
+    let partial = outside_skill_credit(config, false, false);
+    let mut stages = vec![stage(&has, partial)];
+    if covers_partial_credit {
+        stages.push(stage(&skills, 0.0));
     }
-    must.push((Occur::Must, any(should)));
-    VacanciesQuery {
-        query: Box::new(BooleanQuery::new(must)),
-        covers_past_occupations: covers_partial_credit,
-    }
-}
-
-/// A vacancies query and what its relevance part covers.
-pub struct VacanciesQuery {
-    pub query: Box<dyn Query>,
-    /// Whether vacancies requiring a skill related to the profile's, or one
-    /// of its past occupations' skills, are retrieved (so that outside the
-    /// query no skill credit is possible).
-    pub covers_past_occupations: bool,
-}
-
-impl std::fmt::Debug for VacanciesQuery {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("VacanciesQuery")
-            .field("covers_past_occupations", &self.covers_past_occupations)
-            .finish()
-    }
+    stages
 }
 
 /// Documents with a term in `field` that is not in `allowed`: built as the
@@ -405,30 +447,15 @@ impl Query for HardTermsOutside {
     }
 }
 
-/// The highest total a pair can reach when the relevance part of the
-/// retrieval query does not match it (candidates direction when
-/// `for_candidates`, else vacancies direction).
-pub fn outside_bound(
-    config: &ScoringConfig,
-    for_candidates: bool,
-    covers_past_occupations: bool,
-) -> f64 {
+/// The highest total a pair can reach when the relevance part of a
+/// retrieval stage does not match it, and it can earn at most
+/// `skill_credit` of skill coverage. The same in both directions.
+pub fn outside_bound(config: &ScoringConfig, skill_credit: f64) -> f64 {
     let w: &Weights = &config.weights;
-    // Skills: nothing when the query covers partial credit, else only
-    // partial credit (past occupations, and in the vacancies direction
-    // related skills); occupation: at most the same ISCO
+    // Skills: `skill_credit` at most; occupation: at most the same ISCO
     // major group (0.1), so no experience (needs minor-group proximity) and
     // at most 0.1 desired-occupation fit in preferences; no shared title term.
-    let skills = if covers_past_occupations {
-        0.0
-    } else if for_candidates {
-        // Related skills are always retrieved in this direction.
-        config.past_occupation_skill_credit
-    } else {
-        config
-            .related_skill_credit
-            .max(config.past_occupation_skill_credit)
-    };
+    let skills = skill_credit;
     let parts = [
         (w.skills, skills),
         (w.occupation, 0.1),

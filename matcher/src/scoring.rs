@@ -24,6 +24,10 @@ use crate::geography::{haversine_km, Geography};
 use crate::records::{ProfileRecord, VacancyRecord, NO_REGION};
 use crate::taxonomy::{OccupationIdx, SkillIdx, Taxonomy};
 
+mod reasons;
+
+use reasons::{Home, Proximity, Reach, Reason};
+
 /// Feature weights. Only their ratios matter.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -243,7 +247,8 @@ pub struct Scorer<'a> {
     pub geography: &'a Geography,
     pub config: &'a ScoringConfig,
     pub terms: &'a dyn TermStats,
-    /// The language of skill labels in explanations.
+    /// The language of explanations: their sentences, and the skill and
+    /// place names in them.
     pub lang: crate::taxonomy::Lang,
 }
 
@@ -580,41 +585,35 @@ impl Scorer<'_> {
     }
 
     fn mobility_of(&self, v: &VacancyRecord, p: &ProfileRecord, g: &Geo) -> Mobility {
-        let geo = self.geography;
-        let home = p.home.as_deref().and_then(|c| geo.municipality(c));
-        let region_name = v
-            .municipality
-            .as_deref()
-            .and_then(|c| geo.region_of(c))
-            .map(|r| r.name_fi.clone())
-            .unwrap_or_default();
-        let lives = match (home, &p.abroad) {
-            (Some(h), _) => format!("lives in {}", h.name_fi),
-            (None, Some(c)) => format!("lives abroad ({c})"),
-            (None, None) => "home municipality unknown".to_owned(),
+        let (geo, lang) = (self.geography, self.lang);
+        let municipality = p.home.as_deref().and_then(|c| geo.municipality(c));
+        let home = match (municipality, &p.abroad) {
+            (Some(m), _) => Home::Municipality(m.name(lang)),
+            (None, Some(country)) => Home::Abroad(country),
+            (None, None) => Home::Unknown,
         };
-        let reason = if g.remote {
-            format!("{lives}; fully remote work")
+        let commute_km = p.commute_km;
+        let reach = if g.remote {
+            Reach::Remote
         } else if g.within_commute {
-            format!(
-                "{lives}, {:.0} km away, within the {} km commute",
-                g.distance_km.unwrap_or(0.0),
-                p.commute_km
-            )
+            Reach::WithinCommute {
+                km: g.distance_km.unwrap_or(0.0),
+                commute_km,
+            }
         } else if g.willing_to_relocate {
             match p.relocation {
-                Relocation::Nationwide => {
-                    format!("{lives}, willing to relocate anywhere in Finland")
-                }
-                _ => format!("{lives}, willing to relocate to {region_name}"),
+                Relocation::Nationwide => Reach::RelocateAnywhere,
+                _ => Reach::RelocateTo(
+                    v.municipality
+                        .as_deref()
+                        .and_then(|c| geo.region_of(c))
+                        .map_or("", |r| r.name(lang)),
+                ),
             }
         } else {
             match g.distance_km {
-                Some(d) => format!(
-                    "{lives}, {d:.0} km away, beyond the {} km commute",
-                    p.commute_km
-                ),
-                None => lives,
+                Some(km) => Reach::BeyondCommute { km, commute_km },
+                None => Reach::Unknown,
             }
         };
         Mobility {
@@ -622,7 +621,7 @@ impl Scorer<'_> {
             within_commute: g.within_commute,
             willing_to_relocate: g.willing_to_relocate,
             remote: g.remote,
-            reason,
+            reason: Reason::Mobility(home, reach).say(lang),
         }
     }
 
@@ -738,52 +737,41 @@ impl Scorer<'_> {
         let mobility = self.mobility_of(v, p, &g);
         let late = late_days(p, v);
         let reason = |feature: Feature| -> String {
-            match feature {
-                Feature::Skills if v.required.is_empty() => {
-                    "the vacancy names no coded skills".to_owned()
-                }
-                Feature::Skills => format!(
-                    "{} of {} required skills, {} partly; {} essential missing",
-                    matched.len(),
-                    v.required.len(),
-                    partial.len(),
-                    missing.len()
-                ),
-                Feature::Occupation => proximity_reason(parts.occupation).to_owned(),
-                Feature::Experience => {
-                    format!("{:.1} years of related experience", parts.years)
-                }
-                Feature::Text => format!(
-                    "{} of {} title terms in the candidate's titles",
-                    parts.terms_found,
-                    v.terms.len()
-                ),
-                Feature::Languages if v.languages.is_empty() => {
-                    "no language requirements".to_owned()
-                }
-                Feature::Languages => format!(
-                    "{:.0}% of language requirements met",
-                    values[4].clamp(0.0, 1.0) * 100.0
-                ),
+            let said = match feature {
+                Feature::Skills if v.required.is_empty() => Reason::NoCodedSkills,
+                Feature::Skills => Reason::Skills {
+                    matched: matched.len(),
+                    required: v.required.len(),
+                    partial: partial.len(),
+                    missing_essential: missing.len(),
+                },
+                Feature::Occupation => Reason::Occupation(proximity_level(parts.occupation)),
+                Feature::Experience => Reason::Experience { years: parts.years },
+                Feature::Text => Reason::TitleTerms {
+                    found: parts.terms_found,
+                    terms: v.terms.len(),
+                },
+                Feature::Languages if v.languages.is_empty() => Reason::NoLanguageRequirements,
+                Feature::Languages => Reason::Languages {
+                    share: values[4].clamp(0.0, 1.0),
+                },
                 Feature::Licences => {
                     let wanted = v.licences.len() + v.certificates.len();
                     let met = (values[5] * wanted as f64).round() as usize;
-                    format!("{met} of {wanted} licences and certificates")
+                    Reason::Licences { met, wanted }
                 }
-                Feature::WorkTime if late > 0 => {
-                    format!("available {late} days after the start")
-                }
-                Feature::WorkTime => "work time and start date fit".to_owned(),
-                Feature::Geography => mobility.reason.clone(),
-                Feature::Preferences => {
-                    let wants = if v.occupation.is_some_and(|o| p.desired.contains(&o)) {
+                Feature::WorkTime if late > 0 => Reason::LateStart { days: late },
+                Feature::WorkTime => Reason::WorkTimeFits,
+                Feature::Geography => return mobility.reason.clone(),
+                Feature::Preferences => Reason::DesiredOccupation {
+                    fit: if v.occupation.is_some_and(|o| p.desired.contains(&o)) {
                         1.0
                     } else {
                         parts.desired
-                    };
-                    format!("desired occupation fit {:.0}%", wants * 100.0)
-                }
-            }
+                    },
+                },
+            };
+            said.say(self.lang)
         };
         let features = Feature::ALL
             .iter()
@@ -838,6 +826,11 @@ pub struct CandidateScoring<'s> {
     /// (occupation, required position) for every occupation having a
     /// required skill, sorted.
     past: Vec<(u32, u32)>,
+    /// Bitsets of the skills and occupations with an entry above (or a
+    /// required skill): most of a profile's are neither, and one bit test
+    /// skips their searches.
+    skill_bits: Vec<u64>,
+    occupation_bits: Vec<u64>,
     /// Proximity of the vacancy to every occupation.
     proximity: Vec<f64>,
     /// (term hash, idf) in the vacancy's term order, and their idf sum.
@@ -845,6 +838,11 @@ pub struct CandidateScoring<'s> {
     total_idf: f64,
     /// Scratch: credit level per required position.
     levels: Vec<u8>,
+}
+
+fn has_bit(bits: &[u64], key: u32) -> bool {
+    bits.get(key as usize / 64)
+        .is_some_and(|w| w & (1 << (key % 64)) != 0)
 }
 
 fn range_of(pairs: &[(u32, u32)], key: u32) -> &[(u32, u32)] {
@@ -869,6 +867,23 @@ impl<'s> CandidateScoring<'s> {
         }
         related.sort_unstable();
         past.sort_unstable();
+        let bits = |len: usize, keys: &mut dyn Iterator<Item = u32>| {
+            let mut bits = vec![0u64; len.div_ceil(64)];
+            for k in keys {
+                if let Some(word) = bits.get_mut(k as usize / 64) {
+                    *word |= 1 << (k % 64);
+                }
+            }
+            bits
+        };
+        let skill_bits = bits(
+            tax.skill_count(),
+            &mut related
+                .iter()
+                .map(|(k, _)| *k)
+                .chain(vacancy.required.iter().map(|(k, _)| *k)),
+        );
+        let occupation_bits = bits(tax.occupation_count(), &mut past.iter().map(|(k, _)| *k));
         let proximity = (0..tax.occupation_count() as u32)
             .map(|o| proximity(tax, vacancy, o))
             .collect();
@@ -885,6 +900,8 @@ impl<'s> CandidateScoring<'s> {
             weights: normalised_weights(&scorer.config.weights),
             related,
             past,
+            skill_bits,
+            occupation_bits,
             proximity,
             terms,
             total_idf,
@@ -892,11 +909,16 @@ impl<'s> CandidateScoring<'s> {
         }
     }
 
-    fn parts(&mut self, p: &ProfileRecord) -> Parts {
+    /// Skill coverage; leaves each required skill's credit level in
+    /// `levels`.
+    fn coverage(&mut self, p: &ProfileRecord) -> f64 {
         let v = self.vacancy;
         let cfg = self.scorer.config;
         self.levels.fill(0);
         for skill in p.counted_skills(cfg.skill_count_limit) {
+            if !has_bit(&self.skill_bits, skill.0) {
+                continue;
+            }
             if let Ok(pos) = v.required.binary_search_by_key(&skill.0, |(s, _)| *s) {
                 self.levels[pos] = HAS;
             }
@@ -906,19 +928,26 @@ impl<'s> CandidateScoring<'s> {
             }
         }
         for (o, _) in &p.past {
+            if !has_bit(&self.occupation_bits, *o) {
+                continue;
+            }
             for (_, pos) in range_of(&self.past, *o) {
                 let l = &mut self.levels[*pos as usize];
                 *l = (*l).max(PAST);
             }
         }
         let levels = &self.levels;
-        let coverage = coverage(
+        coverage(
             self.scorer.taxonomy,
             cfg,
             &v.required,
             |i, _| levels[i],
             p.skills.len(),
-        );
+        )
+    }
+
+    /// Every part but skill coverage (left at 0): a few lookups.
+    fn parts_but_coverage(&self, p: &ProfileRecord) -> Parts {
         let prox = |o: u32| self.proximity.get(o as usize).copied().unwrap_or(0.0);
         let (desired, occupation, years) = occupation_parts(
             p.desired.iter().map(|o| prox(*o)),
@@ -932,7 +961,7 @@ impl<'s> CandidateScoring<'s> {
             }
         }
         Parts {
-            coverage,
+            coverage: 0.0,
             desired,
             occupation,
             years,
@@ -945,11 +974,46 @@ impl<'s> CandidateScoring<'s> {
         }
     }
 
+    fn parts(&mut self, p: &ProfileRecord) -> Parts {
+        Parts {
+            coverage: self.coverage(p),
+            ..self.parts_but_coverage(p)
+        }
+    }
+
     /// The total of an eligible candidate, `None` when the pair is not
     /// eligible (hard requirement or scope).
     pub fn total(&mut self, p: &ProfileRecord, scope: Scope) -> Option<f64> {
         let (scorer, weights, v) = (self.scorer, self.weights, self.vacancy);
         scorer.eligible_total(&weights, v, p, scope, || self.parts(p))
+    }
+
+    /// [`Self::total`], or `None` also when the pair provably totals less
+    /// than `floor`: every feature but skill coverage is computed first,
+    /// and coverage (the costly part) only when full coverage would reach
+    /// `floor`. Floating-point addition is monotone, so the bound is never
+    /// below the total.
+    pub fn total_above(
+        &mut self,
+        p: &ProfileRecord,
+        scope: Scope,
+        floor: Option<f64>,
+    ) -> Option<f64> {
+        let (scorer, v) = (self.scorer, self.vacancy);
+        let g = geo(v, p);
+        if !in_scope(&g, scope) || !meets_hard(v, p) {
+            return None;
+        }
+        let parts = Parts {
+            coverage: 1.0,
+            ..self.parts_but_coverage(p)
+        };
+        let mut values = scorer.values(v, p, &parts, &g);
+        if floor.is_some_and(|f| weighted_total(&self.weights, &values) < f) {
+            return None;
+        }
+        values[0] = self.coverage(p);
+        Some(weighted_total(&self.weights, &values))
     }
 
     /// The explained score of an eligible candidate.
@@ -1074,13 +1138,14 @@ impl<'s> VacancyScoring<'s> {
     }
 }
 
-fn proximity_reason(p: f64) -> &'static str {
+/// The level an occupation fit (desired, or 0.9 × past) reaches.
+fn proximity_level(p: f64) -> Proximity {
     match p {
-        p if p >= 1.0 => "same occupation",
-        p if p >= 0.75 * 0.9 => "same ISCO unit group",
-        p if p >= 0.5 * 0.9 => "same ISCO minor group",
-        p if p >= 0.25 * 0.9 => "same ISCO sub-major group",
-        p if p > 0.0 => "same ISCO major group",
-        _ => "unrelated occupation",
+        p if p >= 1.0 => Proximity::SameOccupation,
+        p if p >= 0.75 * 0.9 => Proximity::IscoUnitGroup,
+        p if p >= 0.5 * 0.9 => Proximity::IscoMinorGroup,
+        p if p >= 0.25 * 0.9 => Proximity::IscoSubMajorGroup,
+        p if p > 0.0 => Proximity::IscoMajorGroup,
+        _ => Proximity::Unrelated,
     }
 }

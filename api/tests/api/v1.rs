@@ -67,9 +67,29 @@ fn create(w: &World) -> Objects {
                 "municipality_code": "091",
                 "visibility": visibility,
                 "shared_with": shared,
+                "licences": [{"value": "B", "hard": false}],
+                "certificates": ["hygieniapassi"],
             })),
         );
         assert_eq!(s, 201, "{v}");
+        // Requirements round-trip (a plain string reads as a soft one).
+        let (s, read) = w.call(Some(who), "GET", &format!("/v1/vacancies/{}", id(&v)), None);
+        assert_eq!(s, 200, "{read}");
+        let field = |name: &str| {
+            read.pointer(&format!("/draft/{name}"))
+                .or_else(|| read.get(name))
+                .cloned()
+        };
+        assert_eq!(
+            field("licences"),
+            Some(json!([{"value": "B", "hard": false}])),
+            "{read}"
+        );
+        assert_eq!(
+            field("certificates"),
+            Some(json!([{"value": "hygieniapassi", "hard": false}])),
+            "{read}"
+        );
         id(&v)
     };
     let x = w.who("recruiter_x").org;
@@ -390,6 +410,24 @@ fn access_matrix_and_canaries(db: TestDb) {
             named.iter().all(|l| known.contains(l)),
             "{lang:?}: {named:?}"
         );
+        // So are the sentences of the explanation.
+        let score = &body["results"][0]["score"];
+        let sentences: Vec<&str> = score["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["reason"].as_str().unwrap())
+            .chain([score["mobility"]["reason"].as_str().unwrap()])
+            .collect();
+        for s in &sentences {
+            assert!(
+                !s.is_empty()
+                    && ["lives", "commute", "required", "years", "occupation"]
+                        .iter()
+                        .all(|english| !s.contains(english)),
+                "{lang:?}: {s:?}"
+            );
+        }
     }
 
     // Agencies cannot match a profile that did not consent.
