@@ -183,12 +183,21 @@ pub struct BenchReport {
     pub index: IndexFigures,
     pub candidates: Latency,
     pub vacancies_for_jobseeker: Latency,
+    /// The median number of records a query's retrieval stages scored (a
+    /// record two stages retrieve counts twice).
+    pub candidates_scored_median: usize,
+    pub vacancies_scored_median: usize,
     pub search: Latency,
     pub exactness: Exactness,
     pub baseline: Option<BaselineFigures>,
     pub batch: Option<BatchFigures>,
     pub server: ServerFigures,
     pub seconds: f64,
+}
+
+fn median(values: &mut [usize]) -> usize {
+    values.sort_unstable();
+    values.get(values.len() / 2).copied().unwrap_or(0)
 }
 
 fn machine() -> Machine {
@@ -309,22 +318,26 @@ pub fn run(o: &BenchOptions) -> Result<BenchReport, BenchError> {
     let profile_ids = spread(&all_profiles, o.queries);
 
     say("in-process latency: candidates, vacancies, search");
-    let (mut times, mut ours_c) = (Vec::new(), Vec::new());
+    let (mut times, mut ours_c, mut scored) = (Vec::new(), Vec::new(), Vec::new());
     for &id in &vacancy_ids {
         let t = Instant::now();
         let r = engine.candidates(id, ProfileAccess::AllActive, &request(20))?;
         times.push(t.elapsed().as_secs_f64());
         ours_c.push(r.results.iter().map(|x| x.id).collect::<Vec<_>>());
+        scored.push(r.retrieved);
     }
     let candidates = Latency::of(times);
-    let (mut times, mut ours_v) = (Vec::new(), Vec::new());
+    let candidates_scored_median = median(&mut scored);
+    let (mut times, mut ours_v, mut scored) = (Vec::new(), Vec::new(), Vec::new());
     for &id in &profile_ids {
         let t = Instant::now();
         let r = engine.vacancies(id, VacancyAccess::All, &request(20))?;
         times.push(t.elapsed().as_secs_f64());
         ours_v.push(r.results.iter().map(|x| x.id).collect::<Vec<_>>());
+        scored.push(r.retrieved);
     }
     let vacancies_for_jobseeker = Latency::of(times);
+    let vacancies_scored_median = median(&mut scored);
     // Free text from the sampled vacancies' titles, filtered by region.
     let mut searches = Vec::new();
     for &id in &vacancy_ids {
@@ -441,6 +454,8 @@ pub fn run(o: &BenchOptions) -> Result<BenchReport, BenchError> {
         index,
         candidates,
         vacancies_for_jobseeker,
+        candidates_scored_median,
+        vacancies_scored_median,
         search,
         exactness,
         baseline,
@@ -731,6 +746,16 @@ pub fn print(r: &BenchReport) {
     row(
         "top-20 vacancies for a jobseeker",
         &r.vacancies_for_jobseeker,
+        "",
+    );
+    value(
+        "records scored a query (median): candidates",
+        r.candidates_scored_median.to_string(),
+        "",
+    );
+    value(
+        "records scored a query (median): vacancies",
+        r.vacancies_scored_median.to_string(),
         "",
     );
     row("free-text search, region filter", &r.search, "");

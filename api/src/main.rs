@@ -1079,6 +1079,7 @@ fn cohort_command(
                 alternatives: 3,
                 scope: scope.parse().map_err(CliError::Usage)?,
                 now: chrono::Utc::now().naive_utc(),
+                lang: matcher::taxonomy::Lang::En,
             };
             let a = engine.assign_cohort(&members, &options)?;
             if json {

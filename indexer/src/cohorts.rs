@@ -32,6 +32,8 @@ pub struct AssignmentOptions {
     pub alternatives: usize,
     pub scope: Scope,
     pub now: NaiveDateTime,
+    /// The language of the report's skill labels.
+    pub lang: matcher::taxonomy::Lang,
 }
 
 /// A vacancy and how well it fits.
@@ -139,7 +141,7 @@ impl MatchEngine {
                 let handles: Vec<_> = (0..workers)
                     .map(|_| {
                         scope.spawn(|| -> Vec<(usize, List)> {
-                            let scorer = self.scorer(&terms, matcher::taxonomy::Lang::En);
+                            let scorer = self.scorer(&terms, o.lang);
                             let mut seen = Vec::new();
                             let mut out = Vec::new();
                             for stamp in 1.. {
@@ -222,7 +224,7 @@ impl MatchEngine {
                 (None, None) => "unknown".to_owned(),
             }
         };
-        let scorer = self.scorer(&terms, matcher::taxonomy::Lang::En);
+        let scorer = self.scorer(&terms, o.lang);
         let mut regions: BTreeMap<String, (u64, u64, u64, HashMap<String, u64>)> = BTreeMap::new();
         let mut placements = Vec::with_capacity(members.len());
         for (i, member) in members.iter().enumerate() {

@@ -9,11 +9,13 @@ use std::sync::Arc;
 
 use chrono::NaiveDateTime;
 use matcher::domain::{JobseekerProfile, ProfileId, Vacancy, VacancyId, Visibility};
-use matcher::geography::Geography;
+use matcher::geography::{haversine_km, Geography};
 use matcher::picture::{balance, Balance, Counts, CrossRegional};
 use matcher::ranking::{Analyzers, Ranked, TopK};
 use matcher::records::{ProfileRecord, VacancyRecord};
-use matcher::retrieval::{candidates_query, vacancies_query, ProfileAccess, Stage, VacancyAccess};
+use matcher::retrieval::{
+    candidate_scope_clause, candidates_query, vacancies_query, ProfileAccess, Stage, VacancyAccess,
+};
 use matcher::scoring::{Scope, Scorer, ScoringConfig, TermStats};
 use serde::Serialize;
 use tantivy::query::{EnableScoring, Query};
@@ -683,6 +685,7 @@ impl MatchEngine {
         let mut scoring = scorer.candidates_for(&record);
         let now = request.now.and_utc().timestamp();
         let stages = if retrieve {
+            let clause = self.scope_clause(&snapshot, &record, request.scope);
             candidates_query(
                 &self.schema,
                 taxonomy,
@@ -692,6 +695,9 @@ impl MatchEngine {
                 access,
                 request.now,
             )
+            .into_iter()
+            .map(|s| s.and(clause.as_deref()))
+            .collect()
         } else {
             Vec::new()
         };
@@ -720,6 +726,41 @@ impl MatchEngine {
             })
             .collect();
         Ok((results, retrieved, exhaustive))
+    }
+
+    /// Which profiles can be in `scope` of the vacancy, as a query clause
+    /// ([`candidate_scope_clause`]): the municipalities from which the
+    /// longest commute of a profile living there reaches the workplace.
+    /// The distance is the one scoring computes (the same haversine from
+    /// the municipality's centroid), so no profile in scope is left out.
+    fn scope_clause(
+        &self,
+        snapshot: &Snapshot,
+        vacancy: &VacancyRecord,
+        scope: Scope,
+    ) -> Option<Box<dyn Query>> {
+        let geography = &self.reference.geography;
+        let reach: Vec<&str> = match vacancy.at {
+            None => Vec::new(),
+            Some((lat, lon)) => geography
+                .municipalities()
+                .enumerate()
+                .filter(|(i, m)| {
+                    let longest = snapshot
+                        .segments
+                        .iter()
+                        .filter_map(|s| s.max_commute_km(*i))
+                        .max();
+                    longest.is_some_and(|k| haversine_km(m.lat, m.lon, lat, lon) <= f64::from(k))
+                })
+                .map(|(_, m)| m.code.as_str())
+                .collect(),
+        };
+        let region = geography
+            .regions()
+            .nth(usize::from(vacancy.region))
+            .map(|r| r.code.as_str());
+        candidate_scope_clause(&self.schema, scope, vacancy.remote, region, &reach)
     }
 
     /// The top k vacancies for a jobseeker; see [`Self::rank_candidates`].

@@ -274,6 +274,12 @@ impl Geography {
         self.regions.len()
     }
 
+    /// The position of the municipality with this code in
+    /// [`Self::municipalities`].
+    pub fn municipality_index(&self, code: &str) -> Option<usize> {
+        self.municipality_by_code.get(code).copied()
+    }
+
     /// The municipality with this 3-digit code.
     pub fn municipality(&self, code: &str) -> Option<&Municipality> {
         self.municipality_by_code

@@ -106,6 +106,10 @@ pub struct ProfileRecord {
     pub home_at: Option<(f64, f64)>,
     #[serde(skip, default = "no_region")]
     pub home_region: u16,
+    /// The home municipality's position in the geography, or
+    /// [`NO_MUNICIPALITY`]: `home_at` is its centroid.
+    #[serde(skip, default = "no_municipality")]
+    pub home_municipality: u16,
     #[serde(skip)]
     pub relocation_region_indexes: Vec<u16>,
 }
@@ -117,6 +121,13 @@ pub const RECORD_FORMAT: u32 = 2;
 
 fn one() -> u32 {
     1
+}
+
+/// No (known) home municipality.
+pub const NO_MUNICIPALITY: u16 = u16::MAX;
+
+fn no_municipality() -> u16 {
+    NO_MUNICIPALITY
 }
 
 fn no_region() -> u16 {
@@ -199,6 +210,7 @@ impl ProfileRecord {
             terms: hashed,
             home_at: None,
             home_region: NO_REGION,
+            home_municipality: NO_MUNICIPALITY,
             relocation_region_indexes: Vec::new(),
         };
         record.resolve(geography);
@@ -209,6 +221,12 @@ impl ProfileRecord {
     pub fn resolve(&mut self, geography: &Geography) {
         let home = self.home.as_deref().and_then(|c| geography.municipality(c));
         self.home_at = home.map(|m| (m.lat, m.lon));
+        self.home_municipality = self
+            .home
+            .as_deref()
+            .and_then(|c| geography.municipality_index(c))
+            .and_then(|i| u16::try_from(i).ok())
+            .unwrap_or(NO_MUNICIPALITY);
         self.home_region = region_index(geography, self.home.as_deref());
         self.relocation_region_indexes = self
             .relocation_regions

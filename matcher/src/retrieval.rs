@@ -154,6 +154,61 @@ impl std::fmt::Debug for Stage {
     }
 }
 
+impl Stage {
+    /// The same stage, matching only what `clause` matches too.
+    pub fn and(self, clause: Option<&dyn Query>) -> Stage {
+        let Some(clause) = clause else {
+            return self;
+        };
+        Stage {
+            query: Box::new(BooleanQuery::new(vec![
+                (Occur::Must, self.query),
+                (Occur::Must, clause.box_clone()),
+            ])),
+            bound: self.bound,
+        }
+    }
+}
+
+/// The profiles that can be in `scope` of a vacancy (a superset; scoring
+/// checks each exactly): those living in a municipality of `reach` (from
+/// where some profile's commute reaches the workplace), and for the
+/// mobility and region scopes those who would relocate nationwide or to
+/// the vacancy's region (`region`, its code), and for the region scope
+/// those living in it. `None` when no clause narrows: nationwide scope, or
+/// a fully remote vacancy.
+pub fn candidate_scope_clause(
+    s: &IndexSchema,
+    scope: crate::scoring::Scope,
+    remote: crate::domain::RemoteMode,
+    region: Option<&str>,
+    reach: &[&str],
+) -> Option<Box<dyn Query>> {
+    use crate::scoring::Scope;
+    if scope == Scope::Nationwide || remote == crate::domain::RemoteMode::Full {
+        return None;
+    }
+    let mut should: Vec<Box<dyn Query>> = reach.iter().map(|m| term(s.municipality, m)).collect();
+    if matches!(scope, Scope::Mobility | Scope::Region) {
+        should.push(term(
+            s.relocation,
+            crate::domain::Relocation::Nationwide.as_str(),
+        ));
+        if let Some(region) = region {
+            should.push(term(s.relocation_region, region));
+        }
+    }
+    if scope == Scope::Region {
+        if let Some(region) = region {
+            should.push(term(s.region, region));
+        }
+    }
+    if should.is_empty() {
+        should.push(Box::new(tantivy::query::EmptyQuery));
+    }
+    Some(any(should))
+}
+
 /// The skill credit a record outside a stage can still earn, by what the
 /// stage's skill terms cover.
 fn outside_skill_credit(config: &ScoringConfig, related: bool, partial: bool) -> f64 {

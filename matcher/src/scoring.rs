@@ -341,10 +341,18 @@ struct Geo {
 }
 
 fn geo(v: &VacancyRecord, p: &ProfileRecord) -> Geo {
-    let distance_km = match (p.home_at, v.at) {
+    geo_at(v, p, distance(v, p.home_at))
+}
+
+fn distance(v: &VacancyRecord, home_at: Option<(f64, f64)>) -> Option<f64> {
+    match (home_at, v.at) {
         (Some((lat1, lon1)), Some((lat2, lon2))) => Some(haversine_km(lat1, lon1, lat2, lon2)),
         _ => None,
-    };
+    }
+}
+
+/// [`geo`] with the distance known.
+fn geo_at(v: &VacancyRecord, p: &ProfileRecord, distance_km: Option<f64>) -> Geo {
     let in_region = v.region != NO_REGION;
     Geo {
         distance_km,
@@ -838,6 +846,9 @@ pub struct CandidateScoring<'s> {
     total_idf: f64,
     /// Scratch: credit level per required position.
     levels: Vec<u8>,
+    /// The distance from every municipality's centroid (a profile's home
+    /// location) to the workplace: the same haversine, once per vacancy.
+    distances: Vec<Option<f64>>,
 }
 
 fn has_bit(bits: &[u64], key: u32) -> bool {
@@ -906,6 +917,11 @@ impl<'s> CandidateScoring<'s> {
             terms,
             total_idf,
             levels: vec![0; vacancy.required.len()],
+            distances: scorer
+                .geography
+                .municipalities()
+                .map(|m| distance(vacancy, Some((m.lat, m.lon))))
+                .collect(),
         }
     }
 
@@ -1000,7 +1016,10 @@ impl<'s> CandidateScoring<'s> {
         floor: Option<f64>,
     ) -> Option<f64> {
         let (scorer, v) = (self.scorer, self.vacancy);
-        let g = geo(v, p);
+        let g = match self.distances.get(usize::from(p.home_municipality)) {
+            Some(d) => geo_at(v, p, *d),
+            None => geo(v, p),
+        };
         if !in_scope(&g, scope) || !meets_hard(v, p) {
             return None;
         }

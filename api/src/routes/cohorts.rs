@@ -87,10 +87,13 @@ pub struct AssignBody {
     candidates: Option<usize>,
     alternatives: Option<usize>,
     scope: Option<String>,
+    /// The language of skill labels in the report (else `Accept-Language`).
+    lang: Option<String>,
 }
 
 pub async fn assign(
     caller: Caller,
+    request: actix_web::HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<i64>,
     body: Option<web::Json<AssignBody>>,
@@ -116,6 +119,7 @@ pub async fn assign(
         alternatives: b.alternatives.unwrap_or(3).min(20),
         scope,
         now: chrono::Utc::now().naive_utc(),
+        lang: super::reference::language(&request, b.lang.as_deref())?,
     };
     let st = state.clone();
     let who = caller.clone();

@@ -30,6 +30,9 @@ pub struct SegmentRecords {
     slots: Vec<u32>,
     profiles: Vec<(DocId, ProfileRecord)>,
     vacancies: Vec<(DocId, VacancyRecord)>,
+    /// Per municipality (geography order), the longest commute of a profile
+    /// living there, -1 when none does.
+    max_commute_km: Vec<i32>,
 }
 
 impl SegmentRecords {
@@ -66,6 +69,12 @@ impl SegmentRecords {
         self.profiles.len() + self.vacancies.len()
     }
 
+    /// The longest commute (km) of a profile living in the municipality at
+    /// `index` of the geography, `None` when no profile lives there.
+    pub fn max_commute_km(&self, index: usize) -> Option<i32> {
+        self.max_commute_km.get(index).copied().filter(|k| *k >= 0)
+    }
+
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -80,6 +89,7 @@ impl SegmentRecords {
             .map_err(|e| IndexError::Tantivy(e.into()))?;
         let mut out = SegmentRecords {
             slots: vec![NONE; segment.max_doc() as usize],
+            max_commute_km: vec![-1; geography.municipality_count()],
             ..SegmentRecords::default()
         };
         for (doc, stored) in store.iter::<TantivyDocument>(None).enumerate() {
@@ -98,6 +108,9 @@ impl SegmentRecords {
             };
             match record {
                 Record::Profile(p) => {
+                    if let Some(k) = out.max_commute_km.get_mut(usize::from(p.home_municipality)) {
+                        *k = (*k).max(p.commute_km.max(0));
+                    }
                     *slot = out.profiles.len() as u32;
                     out.profiles.push((doc, p));
                 }

@@ -112,7 +112,12 @@ pub fn two_stage_top_k_equals_exhaustive(db: &TestDb) {
     let (mut compared, mut proven, mut nonempty) = (0, 0, 0);
     let (mut viewed, mut flagged) = (0, 0);
     for (i, id) in vacancy_ids.iter().step_by(2).take(80).enumerate() {
-        let scope = [Scope::Mobility, Scope::Nationwide, Scope::Region][i % 3];
+        let scope = [
+            Scope::Mobility,
+            Scope::Nationwide,
+            Scope::Region,
+            Scope::Commute,
+        ][i % 4];
         let access = if i % 4 == 0 {
             ProfileAccess::Consented
         } else {
@@ -220,6 +225,7 @@ pub fn cohort_lists_are_exact_rankings(db: &TestDb) {
             alternatives: 10,
             scope,
             now,
+            lang: matcher::taxonomy::Lang::Fi,
         };
         let a = engine.assign_cohort(&members, &options).unwrap();
         assert!(a.total_score + 1e-9 >= a.greedy_total_score, "{scope:?}");
