@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use crate::support::{kohtaanto, Server};
+use crate::support::{demo_command, kohtaanto, Server};
 use crate::webdriver::{keys, Browser, Driver, Element, CHROMEDRIVER, CHROMIUM};
 
 /// Matching and the picture run in a debug build: give them time.
@@ -66,18 +66,7 @@ struct Demo {
 impl Demo {
     fn start() -> Demo {
         let dir = tempfile::tempdir().unwrap();
-        let mut command = kohtaanto(dir.path());
-        command.args([
-            "demo",
-            "--data-dir",
-            "data",
-            "--bind",
-            "127.0.0.1:0",
-            "--profiles",
-            "600",
-            "--vacancies",
-            "120",
-        ]);
+        let command = demo_command(dir.path(), 600, 120);
         let server = Server::start(command);
         let tokens: BTreeMap<String, String> = serde_json::from_str(
             &std::fs::read_to_string(dir.path().join("data/demo-tokens.json")).unwrap(),

@@ -10,7 +10,7 @@ use indexer::store::{orgs, Store};
 use indexer::testkit::TestDb;
 use matcher::domain::Role;
 
-use crate::support::{get, kohtaanto, Server};
+use crate::support::{demo_command, get, kohtaanto, Server};
 
 fn stdout(output: &Output) -> String {
     assert!(
@@ -38,18 +38,7 @@ fn stats(dir: &Path, database_url: Option<&str>) -> serde_json::Value {
 fn demo_end_to_end(database_url: Option<&str>) {
     let tmp = tempfile::tempdir().unwrap();
     let demo = || {
-        let mut command = kohtaanto(tmp.path());
-        command.args([
-            "demo",
-            "--data-dir",
-            "data",
-            "--bind",
-            "127.0.0.1:0",
-            "--profiles",
-            "300",
-            "--vacancies",
-            "60",
-        ]);
+        let mut command = demo_command(tmp.path(), 300, 60);
         if let Some(url) = database_url {
             command.env("KOHTAANTO_DATABASE_URL", url);
         }
@@ -533,18 +522,7 @@ fn readme_curl_examples_work() {
 #[test]
 fn sigterm_stops_gracefully_with_the_index_committed() {
     let tmp = tempfile::tempdir().unwrap();
-    let mut command = kohtaanto(tmp.path());
-    command.args([
-        "demo",
-        "--data-dir",
-        "data",
-        "--bind",
-        "127.0.0.1:0",
-        "--profiles",
-        "200",
-        "--vacancies",
-        "40",
-    ]);
+    let command = demo_command(tmp.path(), 200, 40);
     let server = Server::start(command);
     let tokens: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(tmp.path().join("data/demo-tokens.json")).unwrap(),

@@ -76,6 +76,16 @@ pub fn kohtaanto(dir: &Path) -> Command {
     command
 }
 
+/// `kohtaanto demo` in `dir` (data under `dir/data`) on a random port,
+/// with a population of this size.
+pub fn demo_command(dir: &Path, profiles: usize, vacancies: usize) -> Command {
+    let mut command = kohtaanto(dir);
+    command.args(["demo", "--data-dir", "data", "--bind", "127.0.0.1:0"]);
+    command.args(["--profiles", &profiles.to_string()]);
+    command.args(["--vacancies", &vacancies.to_string()]);
+    command
+}
+
 /// A server process; killed on drop.
 pub struct Server {
     child: Child,

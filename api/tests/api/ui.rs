@@ -10,7 +10,7 @@ use std::path::Path;
 use indexer::testkit::TestDb;
 use serde_json::Value;
 
-use crate::support::{get, kohtaanto, Server};
+use crate::support::{demo_command, get, Server};
 use crate::world::World;
 
 fn ui_dir() -> std::path::PathBuf {
@@ -422,18 +422,7 @@ fn routes_for_the_ui_me_own_vacancies_agencies_occupation_by_uri() {
 #[test]
 fn demo_prints_the_ui_address_and_serves_the_page() {
     let tmp = tempfile::tempdir().unwrap();
-    let mut command = kohtaanto(tmp.path());
-    command.args([
-        "demo",
-        "--data-dir",
-        "data",
-        "--bind",
-        "127.0.0.1:0",
-        "--profiles",
-        "40",
-        "--vacancies",
-        "10",
-    ]);
+    let command = demo_command(tmp.path(), 40, 10);
     let server = Server::start(command);
     let line = format!("UI: http://127.0.0.1:{}/", server.port);
     assert!(server.output.contains(&line), "{:#?}", server.output);
