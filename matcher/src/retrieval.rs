@@ -5,8 +5,10 @@
 //! Exactness: a record the relevance part of a stage's query does not match
 //! shares no skill the stage asks for, no ISCO sub-major group and no title
 //! term with the other side, so its features are capped (see
-//! [`outside_bound`]). Each query comes as stages, narrowest first (the
-//! other side's own skills; then related and past-occupation skills too).
+//! [`outside_bound`]). Each query comes as stages, narrowest first (for
+//! candidates, those of the vacancy's ISCO unit group or sharing a title
+//! term, see [`outside_unit_group_bound`]; then the other side's own skills;
+//! then related and past-occupation skills too).
 //! When the k-th best retrieved score is above a stage's cap, the retrieved
 //! top k is the exhaustive top k; otherwise the caller goes on to the next
 //! stage, and after the last one scores every eligible record.
@@ -315,6 +317,31 @@ pub fn candidates_query(
             bound: outside_bound(config, skill_credit),
         }
     };
+    // Unit group: candidates who want or did work of the vacancy's ISCO
+    // unit group (or its occupation), or share a title term. Rankings with
+    // enough strong candidates nearby are proven here.
+    let mut stages = Vec::new();
+    if let Some(isco) = vacancy_isco(taxonomy, vacancy).filter(|c| c.len() >= 4) {
+        let mut group = vec![
+            term(s.isco, &isco[..4]),
+            term(s.experience_isco, &isco[..4]),
+        ];
+        if let Some(uri) = &d.occupation_uri {
+            group.push(term(s.occupation, uri));
+            group.push(term(s.experience_occupation, uri));
+        }
+        for t in &vacancy_terms.terms {
+            for field in [s.title_fi, s.title_sv, s.title_en] {
+                group.push(term(field, t));
+            }
+        }
+        let mut must = filters();
+        must.push((Occur::Must, any(group)));
+        stages.push(Stage {
+            query: Box::new(BooleanQuery::new(must)),
+            bound: outside_unit_group_bound(config),
+        });
+    }
     // Narrow: the required skills themselves. Most rankings are proven here.
     let narrow: Vec<Box<dyn Query>> = required
         .iter()
@@ -332,13 +359,12 @@ pub fn candidates_query(
             wide.push(term(s.experience_occupation, &taxonomy.occupation(o).uri));
         }
     }
-    vec![
-        stage(narrow, outside_skill_credit(config, false, false)),
-        stage(
-            wide,
-            outside_skill_credit(config, true, covers_past_occupations),
-        ),
-    ]
+    stages.push(stage(narrow, outside_skill_credit(config, false, false)));
+    stages.push(stage(
+        wide,
+        outside_skill_credit(config, true, covers_past_occupations),
+    ));
+    stages
 }
 
 /// Vacancies for `profile`: access filter, open and not expired must match;
@@ -506,21 +532,36 @@ impl Query for HardTermsOutside {
 /// retrieval stage does not match it, and it can earn at most
 /// `skill_credit` of skill coverage. The same in both directions.
 pub fn outside_bound(config: &ScoringConfig, skill_credit: f64) -> f64 {
-    let w: &Weights = &config.weights;
     // Skills: `skill_credit` at most; occupation: at most the same ISCO
     // major group (0.1), so no experience (needs minor-group proximity) and
     // at most 0.1 desired-occupation fit in preferences; no shared title term.
-    let skills = skill_credit;
+    bound_of(config, skill_credit, 0.1, 0.0)
+}
+
+/// The highest total of a candidate with no desired or past occupation in
+/// the vacancy's ISCO unit group (nor the vacancy's occupation) and no
+/// shared title term: any skill coverage, occupation proximity at most 0.5
+/// (the same minor group), so desired-occupation fit at most 0.5 too, and
+/// any experience.
+pub fn outside_unit_group_bound(config: &ScoringConfig) -> f64 {
+    bound_of(config, 1.0, 0.5, 1.0)
+}
+
+/// The weighted total with the given caps on skill coverage, occupation
+/// fit (also the desired-occupation part of preferences) and experience,
+/// no text, and full marks on the rest.
+fn bound_of(config: &ScoringConfig, skills: f64, occupation: f64, experience: f64) -> f64 {
+    let w: &Weights = &config.weights;
     let parts = [
         (w.skills, skills),
-        (w.occupation, 0.1),
-        (w.experience, 0.0),
+        (w.occupation, occupation),
+        (w.experience, experience),
         (w.text, 0.0),
         (w.languages, 1.0),
         (w.licences, 1.0),
         (w.work_time, 1.0),
         (w.geography, 1.0),
-        (w.preferences, 0.6 * 0.1 + 0.4),
+        (w.preferences, 0.6 * occupation + 0.4),
     ];
     let sum: f64 = parts.iter().map(|(w, _)| w.max(0.0)).sum();
     if sum <= 0.0 {
