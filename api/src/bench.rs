@@ -183,8 +183,8 @@ pub struct BenchReport {
     pub index: IndexFigures,
     pub candidates: Latency,
     pub vacancies_for_jobseeker: Latency,
-    /// The median number of records a query's retrieval stages scored (a
-    /// record two stages retrieve counts twice).
+    /// The median number of records a query's retrieval stages scored
+    /// (each once, whichever stages retrieved it).
     pub candidates_scored_median: usize,
     pub vacancies_scored_median: usize,
     pub search: Latency,

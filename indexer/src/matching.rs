@@ -325,8 +325,8 @@ impl Side for Vacancies {
 /// The exact top `limit` of one direction: (heap, records retrieved,
 /// whether every visible record was scored). The `stages`' hits (see
 /// [`matcher::retrieval::Stage`]) are scored inside tantivy's collection
-/// loop, narrowest stage first, until the k-th best total beats a stage's
-/// bound; only when none does are all visible records scored. `score`
+/// loop, narrowest stage first (a record once, whichever stages retrieve
+/// it), until the k-th best total beats a stage's bound; only when none does are all visible records scored. `score`
 /// gets the current k-th best total and may answer `None` for a record it
 /// proves cannot beat it.
 pub(crate) fn top_k<S: Side>(
@@ -339,6 +339,16 @@ pub(crate) fn top_k<S: Side>(
     let mut top: TopK<Address> = TopK::new(limit);
     let mut retrieved = 0;
     let readers = snapshot.searcher.segment_readers();
+    // Documents an earlier stage scored: a later stage retrieves them again
+    // (its query is wider) but need not score them twice.
+    let mut seen: Vec<Vec<u64>> = if stages.len() > 1 {
+        readers
+            .iter()
+            .map(|r| vec![0; (r.max_doc() as usize).div_ceil(64)])
+            .collect()
+    } else {
+        Vec::new()
+    };
     for stage in stages {
         let weight = stage
             .query
@@ -346,10 +356,21 @@ pub(crate) fn top_k<S: Side>(
         for (ord, segment) in readers.iter().enumerate() {
             let records = &snapshot.segments[ord];
             let alive = segment.alive_bitset();
+            let mut seen = seen.get_mut(ord);
             weight.for_each_no_score(segment, &mut |docs| {
                 for &doc in docs {
                     if alive.is_some_and(|a| !a.is_alive(doc)) {
                         continue;
+                    }
+                    if let Some(word) = seen
+                        .as_deref_mut()
+                        .and_then(|s| s.get_mut(doc as usize / 64))
+                    {
+                        let bit = 1 << (doc % 64);
+                        if *word & bit != 0 {
+                            continue;
+                        }
+                        *word |= bit;
                     }
                     let Some(r) = S::at(records, doc).filter(|r| visible(r)) else {
                         continue;

@@ -288,24 +288,17 @@ pub fn candidates_query(
                 .map(|(o, _)| *o),
         );
     }
-    // What every stage asks for: the ISCO sub-major group of a desired or
-    // past occupation, and title terms.
-    let mut common: Vec<Box<dyn Query>> = Vec::new();
-    if let Some(isco) = vacancy_isco(taxonomy, vacancy) {
-        if isco.len() >= 2 {
-            common.push(term(s.isco, &isco[..2]));
-            common.push(term(s.experience_isco, &isco[..2]));
-        }
-    }
+    // Every stage asks for the analysed title terms.
+    let mut titles: Vec<Box<dyn Query>> = Vec::new();
     for t in &vacancy_terms.terms {
         for field in [s.title_fi, s.title_sv, s.title_en] {
-            common.push(term(field, t));
+            titles.push(term(field, t));
         }
     }
-    let stage = |should: Vec<Box<dyn Query>>, skill_credit: f64| {
+    let stage = |should: Vec<Box<dyn Query>>, bound: f64| {
         let mut should: Vec<Box<dyn Query>> = should
             .into_iter()
-            .chain(common.iter().map(|q| q.box_clone()))
+            .chain(titles.iter().map(|q| q.box_clone()))
             .collect();
         if should.is_empty() {
             should.push(Box::new(tantivy::query::EmptyQuery));
@@ -314,39 +307,38 @@ pub fn candidates_query(
         must.push((Occur::Must, any(should)));
         Stage {
             query: Box::new(BooleanQuery::new(must)),
-            bound: outside_bound(config, skill_credit),
+            bound,
         }
     };
+    let isco = vacancy_isco(taxonomy, vacancy);
+    // The ISCO group at `digits` of a desired or past occupation.
+    let group = |digits: usize| -> Vec<Box<dyn Query>> {
+        match isco.filter(|c| c.len() >= digits) {
+            Some(c) => vec![
+                term(s.isco, &c[..digits]),
+                term(s.experience_isco, &c[..digits]),
+            ],
+            None => Vec::new(),
+        }
+    };
+    let mut stages = Vec::new();
     // Unit group: candidates who want or did work of the vacancy's ISCO
     // unit group (or its occupation), or share a title term. Rankings with
     // enough strong candidates nearby are proven here.
-    let mut stages = Vec::new();
-    if let Some(isco) = vacancy_isco(taxonomy, vacancy).filter(|c| c.len() >= 4) {
-        let mut group = vec![
-            term(s.isco, &isco[..4]),
-            term(s.experience_isco, &isco[..4]),
-        ];
+    if isco.is_some_and(|c| c.len() >= 4) {
+        let mut unit = group(4);
         if let Some(uri) = &d.occupation_uri {
-            group.push(term(s.occupation, uri));
-            group.push(term(s.experience_occupation, uri));
+            unit.push(term(s.occupation, uri));
+            unit.push(term(s.experience_occupation, uri));
         }
-        for t in &vacancy_terms.terms {
-            for field in [s.title_fi, s.title_sv, s.title_en] {
-                group.push(term(field, t));
-            }
-        }
-        let mut must = filters();
-        must.push((Occur::Must, any(group)));
-        stages.push(Stage {
-            query: Box::new(BooleanQuery::new(must)),
-            bound: outside_unit_group_bound(config),
-        });
+        stages.push(stage(unit, outside_unit_group_bound(config)));
     }
-    // Narrow: the required skills themselves. Most rankings are proven here.
-    let narrow: Vec<Box<dyn Query>> = required
+    // Narrow: the required skills themselves, and the ISCO sub-major group.
+    let mut narrow: Vec<Box<dyn Query>> = required
         .iter()
         .map(|k| term(s.skill, &taxonomy.skill(*k).uri))
         .collect();
+    narrow.extend(group(2));
     // Wide: related skills too, and past occupations having a required
     // skill unless there are too many of them.
     let covers_past_occupations = past.len() <= MAX_PAST_OCCUPATIONS;
@@ -354,16 +346,17 @@ pub fn candidates_query(
         .union(&related)
         .map(|k| term(s.skill, &taxonomy.skill(*k).uri))
         .collect();
+    wide.extend(group(2));
     if covers_past_occupations {
         for o in past {
             wide.push(term(s.experience_occupation, &taxonomy.occupation(o).uri));
         }
     }
-    stages.push(stage(narrow, outside_skill_credit(config, false, false)));
-    stages.push(stage(
-        wide,
-        outside_skill_credit(config, true, covers_past_occupations),
-    ));
+    let partial = |related: bool, past: bool| {
+        outside_bound(config, outside_skill_credit(config, related, past))
+    };
+    stages.push(stage(narrow, partial(false, false)));
+    stages.push(stage(wide, partial(true, covers_past_occupations)));
     stages
 }
 
