@@ -166,6 +166,10 @@ impl From<indexer::matching::MatchError> for ApiError {
                 tracing::error!(error = %e, "index error");
                 ApiError::unavailable("index_error", "the index is not available")
             }
+            E::Source(_) => {
+                tracing::error!(error = %e, "reference data error");
+                ApiError::unavailable("reference_data_error", "reference data is not available")
+            }
         }
     }
 }

@@ -3,6 +3,9 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod taxonomy_command;
+use taxonomy_command::TaxonomyCommand;
+
 use api::config;
 use api::server::{AppState, Application};
 use clap::{Args, Parser, Subcommand};
@@ -367,34 +370,6 @@ enum TokenCommand {
     Revoke { id: i64 },
 }
 
-#[derive(Subcommand)]
-enum TaxonomyCommand {
-    /// Rank ESCO occupations for a job title (fi/sv/en, noisy is fine).
-    Occupations {
-        /// The title; omit it with --batch.
-        title: Option<String>,
-        /// fi, sv or en (default: detected)
-        #[arg(long)]
-        lang: Option<matcher::taxonomy::Lang>,
-        #[arg(long, default_value_t = 5)]
-        limit: usize,
-        #[arg(long)]
-        json: bool,
-        /// A file with one title a line; prints one JSON line per title.
-        #[arg(long)]
-        batch: Option<PathBuf>,
-    },
-    /// The ESCO skills a text mentions, with byte spans.
-    Skills {
-        text: String,
-        /// fi, sv or en (default: detected)
-        #[arg(long)]
-        lang: Option<matcher::taxonomy::Lang>,
-        #[arg(long)]
-        json: bool,
-    },
-}
-
 #[derive(Debug, thiserror::Error)]
 enum CliError {
     #[error(transparent)]
@@ -423,8 +398,8 @@ enum CliError {
     FeedConfig { name: String, reason: String },
     #[error("cannot read {path}: {reason}")]
     ReadFile { path: String, reason: String },
-    #[error("give a title or --batch <file>")]
-    NoTitle,
+    #[error(transparent)]
+    Taxonomy(#[from] taxonomy_command::TaxonomyCommandError),
     #[error("{0}")]
     Usage(String),
 }
@@ -605,7 +580,12 @@ fn run(cli: Cli) -> Result<(), CliError> {
                         .map(matcher::domain::OrgId)
                         .collect(),
                 );
-            let coding = indexer::feeds::FeedCoding::new(&reference.taxonomy);
+            let coders = indexer::coding::Coders::load(
+                &reference.taxonomy,
+                &reference.geography,
+                Some(&config.data_dir),
+            )?;
+            let coding = indexer::feeds::FeedCoding::new(coders);
             let report = indexer::feeds::import_feed_coded(
                 &store,
                 &reference.geography,
@@ -727,7 +707,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             store.write(|c| store::orgs::revoke_token(c, matcher::domain::TokenId(id)))?;
             println!("token {id} revoked");
         }
-        Command::Taxonomy { what } => taxonomy_command(&store, what)?,
+        Command::Taxonomy { what } => taxonomy_command::run(&store, &config.data_dir, what)?,
         Command::Audit {
             what: AuditCommand::Verify { json },
         } => {
@@ -831,9 +811,8 @@ fn serve(store: Store, config: &config::Config) -> Result<(), CliError> {
     }
     let feeds = scheduled_feeds(config)?;
     let geography = Arc::clone(&reference.geography);
-    let coding =
-        (!feeds.is_empty()).then(|| Arc::new(indexer::feeds::FeedCoding::new(&reference.taxonomy)));
-    let mut state = AppState::new(store.clone(), &root)?;
+    let mut state = AppState::new(store.clone(), &root, Some(&config.data_dir))?;
+    let coding = (!feeds.is_empty()).then(|| Arc::clone(&state.feed_coding));
     let rate = f64::from(config.rate_limit.max(1));
     state.limiter = Arc::new(api::auth::RateLimiter::new(rate, 2.0 * rate));
     let sync = IndexSync::open(root, reference)?;
@@ -1319,87 +1298,6 @@ fn match_command(
                 f.contribution,
                 f.reason
             );
-        }
-    }
-    Ok(())
-}
-
-/// `taxonomy occupations|skills`: free text → ESCO with the store's taxonomy.
-fn taxonomy_command(store: &Store, what: TaxonomyCommand) -> Result<(), CliError> {
-    use matcher::normalize::{OccupationCoder, SkillExtractor};
-    use std::io::Write;
-
-    let reference =
-        indexer::generate::ensure_reference_data(store, &indexer::sources::fixtures_dir())?;
-    match what {
-        TaxonomyCommand::Occupations {
-            title,
-            lang,
-            limit,
-            json,
-            batch,
-        } => {
-            let geography = &reference.geography;
-            let places = geography
-                .municipalities()
-                .flat_map(|m| [m.name_fi.as_str(), m.name_sv.as_str()])
-                .chain(
-                    geography
-                        .regions()
-                        .flat_map(|r| [r.name_fi.as_str(), r.name_sv.as_str()]),
-                );
-            let coder = OccupationCoder::new(&reference.taxonomy).with_place_names(places);
-            if let Some(path) = batch {
-                let text = std::fs::read_to_string(&path).map_err(|e| CliError::ReadFile {
-                    path: path.display().to_string(),
-                    reason: e.to_string(),
-                })?;
-                let titles: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
-                let coded = coder.code_batch(titles.iter().copied(), lang, limit);
-                let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-                for (title, matches) in titles.iter().zip(coded) {
-                    let line = serde_json::json!({ "title": title, "occupations": matches });
-                    // A closed pipe (`| head`) ends the output quietly.
-                    if writeln!(out, "{line}").is_err() {
-                        return Ok(());
-                    }
-                }
-                let _ = out.flush();
-                return Ok(());
-            }
-            let title = title.ok_or(CliError::NoTitle)?;
-            let matches = coder.code(&title, lang, limit);
-            if json {
-                println!("{}", serde_json::to_string(&matches).unwrap_or_default());
-            } else {
-                for m in &matches {
-                    println!(
-                        "{:.3}  {}  {:<45} {}",
-                        m.score,
-                        m.isco_code,
-                        m.labels.get(lang.unwrap_or(m.matched_lang)),
-                        m.uri
-                    );
-                }
-            }
-        }
-        TaxonomyCommand::Skills { text, lang, json } => {
-            let mentions = SkillExtractor::new(&reference.taxonomy).extract(&text, lang);
-            if json {
-                println!("{}", serde_json::to_string(&mentions).unwrap_or_default());
-            } else {
-                for m in &mentions {
-                    println!(
-                        "{:>4}..{:<4} {:?} → {} ({}, {:.2})",
-                        m.start,
-                        m.end,
-                        text.get(m.start..m.end).unwrap_or_default(),
-                        m.label,
-                        m.uri,
-                        m.score
-                    );
-                }
-            }
         }
     }
     Ok(())

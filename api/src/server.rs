@@ -10,6 +10,7 @@ use std::time::Duration;
 use actix_web::dev::{Server, Service};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::{web, App, HttpMessage, HttpRequest, HttpResponse, HttpServer};
+use indexer::coding::Coders;
 use indexer::feeds::FeedCoding;
 use indexer::index::{IndexRoot, ReferenceData, SearchIndex};
 use indexer::matching::MatchEngine;
@@ -48,7 +49,12 @@ impl std::fmt::Debug for AppState {
 impl AppState {
     /// Everything the API needs, over `store` and the live index generation
     /// under `root`. Match records are loaded here, before serving.
-    pub fn new(store: Store, root: &IndexRoot) -> Result<AppState, indexer::matching::MatchError> {
+    /// The lexicon is the shipped one plus `<data_dir>/lexicon/` when given.
+    pub fn new(
+        store: Store,
+        root: &IndexRoot,
+        data_dir: Option<&std::path::Path>,
+    ) -> Result<AppState, indexer::matching::MatchError> {
         let reference = ReferenceData::load(&store)?;
         let index = SearchIndex::open_current(root)?;
         let engine = MatchEngine::new(
@@ -60,23 +66,12 @@ impl AppState {
         .following(root.clone());
         let records = engine.warm()?;
         tracing::info!(records, "match records loaded");
-        let geography = &reference.geography;
-        let places: Vec<String> = geography
-            .municipalities()
-            .flat_map(|m| [m.name_fi.clone(), m.name_sv.clone()])
-            .chain(
-                geography
-                    .regions()
-                    .flat_map(|r| [r.name_fi.clone(), r.name_sv.clone()]),
-            )
-            .collect();
-        let coder = OccupationCoder::new(&reference.taxonomy)
-            .with_place_names(places.iter().map(String::as_str));
+        let coders = Coders::load(&reference.taxonomy, &reference.geography, data_dir)?;
         Ok(AppState {
             engine: Arc::new(engine),
-            coder: Arc::new(coder),
-            extractor: Arc::new(SkillExtractor::new(&reference.taxonomy)),
-            feed_coding: Arc::new(FeedCoding::new(&reference.taxonomy)),
+            coder: Arc::clone(&coders.occupations),
+            extractor: Arc::clone(&coders.skills),
+            feed_coding: Arc::new(FeedCoding::new(coders)),
             reference,
             store,
             limiter: Arc::new(RateLimiter::new(50.0, 100.0)),

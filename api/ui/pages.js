@@ -60,6 +60,17 @@ function vocabulary(kind, value) {
   return value ? t(`${kind}.${value}`) : '–';
 }
 
+/** A share (0–1) as a percentage in the UI language. */
+function percent(value) {
+  if (value === null || value === undefined || Number.isNaN(value)) return '–';
+  return Number(value).toLocaleString(lang(), { style: 'percent', maximumFractionDigits: 0 });
+}
+
+/** Whether the occupation coder left a vacancy's occupation for review. */
+function needsReview(v) {
+  return v.coding?.status === 'needs_review';
+}
+
 // ---------------------------------------------------------------- sign-in
 
 export async function signinPage(view, _params, ctx) {
@@ -295,6 +306,55 @@ function introductionsList(items) {
     : h('li', { class: 'muted' }, t('introductions.none')));
 }
 
+/** A suggestion's occupation name in the UI language (else English). */
+function suggestionLabel(s) {
+  return s[`label_${lang()}`] || s.label_en;
+}
+
+/**
+ * The notice for a vacancy whose occupation the coder left for review, with
+ * its suggestions; the owner may take one (PATCH with the current version).
+ */
+function codingReview(v, owner, ctx) {
+  const suggestions = v.coding.suggestions || [];
+  const buttons = [];
+  async function use(s, label) {
+    for (const b of buttons) b.disabled = true;
+    try {
+      await withProgress(t('progress.save'), () => api(`/v1/vacancies/${v.id}`, {
+        method: 'PATCH', body: { occupation_uri: s.uri, isco_code: s.isco_code, version: v.version },
+      }));
+      ctx.flash(t('coding.chosen', { label }));
+      await ctx.rerender();
+      document.getElementById('vacancy-title')?.focus();
+    } catch (e) {
+      for (const b of buttons) b.disabled = false;
+      showError(problemMessage(e));
+    }
+  }
+  return h('section', { id: 'coding-review', class: 'card coding-review', 'aria-labelledby': 'coding-title' },
+    h('h2', { id: 'coding-title' }, t('coding.review_title')),
+    h('p', {}, t('coding.review_text')),
+    owner ? h('p', { class: 'hint' }, t('coding.review_owner')) : null,
+    suggestions.length
+      ? h('ul', { id: 'coding-suggestions', class: 'suggestions', 'aria-label': t('coding.suggestions') },
+        suggestions.map((s) => {
+          const label = suggestionLabel(s);
+          let button = null;
+          if (owner) {
+            button = h('button', { type: 'button', class: 'secondary', 'aria-label': t('coding.use_which', { label }),
+              onclick: () => use(s, label) }, t('coding.use'));
+            buttons.push(button);
+          }
+          return h('li', {},
+            h('span', { class: 'suggestion-label' }, label),
+            h('span', { class: 'meta' }, [s.isco_code ? `ISCO ${s.isco_code}` : null,
+              t('coding.confidence', { pct: percent(s.confidence) })].filter(Boolean).join(' · ')),
+            button);
+        }))
+      : h('p', { class: 'muted' }, t('coding.no_suggestions')));
+}
+
 export async function vacancyPage(view, [id], ctx, params) {
   const g = await geography();
   const role = ctx.session.role;
@@ -307,7 +367,11 @@ export async function vacancyPage(view, [id], ctx, params) {
   const nice = (v.skills || []).filter((s) => s.importance !== 'essential').map((s) => s.skill.label);
   const facts = [
     ['vacancy.place', municipalityLabel(g, v.municipality_code) || '–'],
-    ['vacancy.occupation', [occupation?.label, isco ? `ISCO ${isco}` : null].filter(Boolean).join(' · ') || '–'],
+    ['vacancy.occupation', [[occupation?.label, isco ? `ISCO ${isco}` : null].filter(Boolean).join(' · ') || '–',
+      v.coding?.status === 'coded'
+        ? [' ', h('span', { id: 'coding-auto', class: 'coding-auto' }, t('coding.auto', { pct: percent(v.coding.confidence) }))]
+        : null,
+      needsReview(v) ? h('span', { class: 'badge badge-review' }, t('coding.badge')) : null]],
     ['vacancy.work_time', vocabulary('work_time', v.work_time)],
     ['vacancy.remote', vocabulary('remote', v.remote)],
     ['vacancy.positions', num(v.positions, lang())],
@@ -320,6 +384,7 @@ export async function vacancyPage(view, [id], ctx, params) {
     h('h1', { id: 'vacancy-title' }, v.title),
     v.employer_name ? h('p', { class: 'lead' }, v.employer_name) : null,
     owner ? h('p', {}, h('a', { id: 'edit-vacancy', class: 'button-link', href: `#/vacancies/${v.id}/edit` }, t('vacancy.edit'))) : null,
+    needsReview(v) ? codingReview(v, owner, ctx) : null,
     h('section', { class: 'card', 'aria-labelledby': 'facts-title' },
       h('h2', { id: 'facts-title', class: 'sr-only' }, t('vacancy.details')),
       h('dl', { class: 'facts' }, facts.map(([k, val]) => [h('dt', {}, t(k)), h('dd', {}, val)])),
@@ -380,7 +445,7 @@ export async function vacancyPage(view, [id], ctx, params) {
           h('td', {}, (r.missing_essential_skills || []).join(', ') || '–'),
           h('td', {}, [r.within_commute ? t('candidate.within_commute') : null,
             r.willing_to_relocate ? t('candidate.relocate') : null,
-            r.cross_regional ? t('summary.cross_regional') : null].filter(Boolean).join(', ') || '–'))))) : null);
+            r.cross_regional ? t('summary.cross_regional') : null].filter(Boolean).join(', ') || '–'))))) : '');
   }
   if (role === 'adviser' || (role === 'employer' && owner)) {
     introductions = h('section', { 'aria-labelledby': 'introductions-title' });
@@ -570,6 +635,7 @@ export async function myVacanciesPage(view) {
     h('ul', { id: 'my-vacancies', class: 'results' }, found.items.some(Boolean)
       ? found.items.filter(Boolean).map((v) => h('li', { class: 'vacancy' },
         h('a', { href: `#/vacancies/${v.id}` }, v.title),
+        needsReview(v) ? h('span', { class: 'badge badge-review' }, t('coding.badge')) : null,
         h('p', { class: 'meta' }, [municipalityLabel(g, v.municipality_code), vocabulary('visibility', v.visibility),
           vocabulary('status', v.status)].filter(Boolean).join(' · '))))
       : h('li', { class: 'muted' }, t('my.none'))));

@@ -249,6 +249,8 @@ pub struct FeedReport {
     /// ESCO occupations and skills set by coding free text (imports with
     /// [`FeedCoding`] only).
     pub concepts_coded: usize,
+    /// Vacancies whose occupation the coder left for review.
+    pub needs_review: usize,
     pub duration_ms: u64,
 }
 
@@ -270,64 +272,112 @@ pub struct DuplicateItem {
     pub existing_source: String,
 }
 
-/// Codes feed vacancies that arrive without ESCO concepts: an occupation
-/// from the title when the coder is confident, skill URIs for free-text
-/// skills that an ESCO skill label covers whole. What cannot be coded with
-/// confidence stays as written.
-#[derive(Debug)]
+/// Codes vacancies that arrive without ESCO concepts: an occupation from
+/// the title and ad text when the coder's confidence reaches
+/// `min_confidence` (else the vacancy is marked `needs_review` with the top
+/// suggestions), skill URIs for free-text skills that an ESCO skill label
+/// covers whole. What cannot be coded with confidence stays as written.
+#[derive(Debug, Clone)]
 pub struct FeedCoding {
-    pub occupations: matcher::normalize::OccupationCoder,
-    pub skills: matcher::normalize::SkillExtractor,
-    /// The least coder score that sets an occupation (1 = an exact label).
-    pub min_occupation_score: f32,
+    pub coders: crate::coding::Coders,
+    /// The least confidence that sets an occupation.
+    pub min_confidence: f32,
 }
 
+/// What coding did to one draft.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CodingOutcome {
+    /// Concepts set (occupation and skills).
+    pub concepts_coded: usize,
+    /// Set when the coder ran on the occupation: coded or left for review.
+    pub record: Option<store::coding::CodingRecord>,
+}
+
+/// Suggestions kept with a vacancy.
+const SUGGESTIONS: usize = 5;
+
 impl FeedCoding {
-    pub fn new(taxonomy: &matcher::taxonomy::Taxonomy) -> FeedCoding {
+    /// The threshold: at this confidence, about nine in ten coded
+    /// occupations were right on the development sets
+    /// (docs/normalization.md).
+    pub const DEFAULT_MIN_CONFIDENCE: f32 = 0.7;
+
+    pub fn new(coders: crate::coding::Coders) -> FeedCoding {
         FeedCoding {
-            occupations: matcher::normalize::OccupationCoder::new(taxonomy),
-            skills: matcher::normalize::SkillExtractor::new(taxonomy),
-            min_occupation_score: 0.8,
+            coders,
+            min_confidence: Self::DEFAULT_MIN_CONFIDENCE,
         }
     }
 
-    /// Fill in what the draft lacks; returns how many concepts were set.
-    pub fn code(&self, draft: &mut VacancyDraft) -> usize {
+    /// Fill in what the draft lacks.
+    pub fn code(&self, draft: &mut VacancyDraft) -> CodingOutcome {
+        use store::coding::{CodingRecord, CodingStatus, Suggestion};
         let lang = draft.ad_language.parse().ok();
-        let mut coded = 0;
+        let mut outcome = CodingOutcome::default();
         if draft.occupation_uri.is_none() {
-            if let Some(best) = self
+            let text = if draft.description.trim().is_empty() {
+                draft.title.clone()
+            } else {
+                format!("{}\n{}", draft.title, draft.description)
+            };
+            let ranked: Vec<_> = self
+                .coders
                 .occupations
-                .code(&draft.title, lang, 1)
+                .code(&text, lang, SUGGESTIONS * 2)
                 .into_iter()
-                .next()
-            {
-                let agrees = draft
-                    .isco_code
-                    .as_deref()
-                    .is_none_or(|isco| best.isco_code.starts_with(isco));
-                if best.score >= self.min_occupation_score && agrees {
+                .filter(|m| {
+                    draft
+                        .isco_code
+                        .as_deref()
+                        .is_none_or(|isco| m.isco_code.starts_with(isco))
+                })
+                .take(SUGGESTIONS)
+                .collect();
+            if let Some(best) = ranked.first() {
+                let confident = best.confidence >= self.min_confidence;
+                if confident {
                     draft
                         .isco_code
                         .get_or_insert_with(|| best.isco_code.clone());
-                    draft.occupation_uri = Some(best.uri);
-                    coded += 1;
+                    draft.occupation_uri = Some(best.uri.clone());
+                    outcome.concepts_coded += 1;
                 }
+                outcome.record = Some(CodingRecord {
+                    status: if confident {
+                        CodingStatus::Coded
+                    } else {
+                        CodingStatus::NeedsReview
+                    },
+                    confidence: best.confidence,
+                    suggestions: ranked
+                        .iter()
+                        .map(|m| Suggestion {
+                            uri: m.uri.clone(),
+                            isco_code: m.isco_code.clone(),
+                            label_en: m.labels.en.clone(),
+                            label_fi: m.labels.fi.clone(),
+                            label_sv: m.labels.sv.clone(),
+                            confidence: m.confidence,
+                        })
+                        .collect(),
+                    coded_at: store::now(),
+                });
             }
         }
         for skill in draft.skills.iter_mut().filter(|s| s.skill.uri.is_none()) {
             let label = skill.skill.label.trim();
             let whole = self
+                .coders
                 .skills
                 .extract(label, lang)
                 .into_iter()
                 .find(|m| m.start == 0 && m.end >= label.len());
             if let Some(mention) = whole {
                 skill.skill.uri = Some(mention.uri);
-                coded += 1;
+                outcome.concepts_coded += 1;
             }
         }
-        coded
+        outcome
     }
 }
 
@@ -395,7 +445,7 @@ pub fn import_document_coded(
     // transaction holds only lookups and writes.
     let now = store::now();
     let origin = source.origin();
-    let mut drafts: Vec<(usize, VacancyDraft)> = Vec::new();
+    let mut drafts: Vec<(usize, VacancyDraft, Option<store::coding::CodingRecord>)> = Vec::new();
     let mut first_index: HashMap<String, usize> = HashMap::new();
     for item in items {
         let draft = item
@@ -403,8 +453,11 @@ pub fn import_document_coded(
             .and_then(|posting| posting.to_draft(geography, &origin, now));
         match draft {
             Ok(mut draft) => {
+                let mut record = None;
                 if let Some(coding) = coding {
-                    report.concepts_coded += coding.code(&mut draft);
+                    let outcome = coding.code(&mut draft);
+                    report.concepts_coded += outcome.concepts_coded;
+                    record = outcome.record;
                 }
                 if let Some(&earlier) = first_index.get(&draft.source_id) {
                     report.rejected.push(RejectedItem {
@@ -418,7 +471,7 @@ pub fn import_document_coded(
                     continue;
                 }
                 first_index.insert(draft.source_id.clone(), item.index);
-                drafts.push((item.index, draft));
+                drafts.push((item.index, draft, record));
             }
             Err(reason) => report.rejected.push(RejectedItem {
                 index: item.index,
@@ -444,7 +497,8 @@ pub fn import_document_coded(
             ..WriteOutcome::default()
         };
         let mut new = Vec::new();
-        for (index, draft) in drafts {
+        let mut new_records = Vec::new();
+        for (index, draft, record) in drafts {
             if let Some(existing) =
                 vacancies::find_vacancy_by_source(conn, &draft.source, &draft.source_id)?
             {
@@ -452,6 +506,8 @@ pub fn import_document_coded(
                     outcome.unchanged += 1;
                 } else {
                     vacancies::update_vacancy(conn, existing.id, &draft, Some(existing.version))?;
+                    store::coding::set_coding(conn, existing.id, record.as_ref())?;
+                    outcome.needs_review += usize::from(needs_review(&record));
                     outcome.updated += 1;
                 }
                 continue;
@@ -471,8 +527,16 @@ pub fn import_document_coded(
                 }
             }
             new.push(draft);
+            new_records.push(record);
         }
-        outcome.created = vacancies::create_vacancies(conn, &new)?.len();
+        let created = vacancies::create_vacancies(conn, &new)?;
+        for (id, record) in created.iter().zip(&new_records) {
+            if record.is_some() {
+                store::coding::set_coding(conn, *id, record.as_ref())?;
+            }
+            outcome.needs_review += usize::from(needs_review(record));
+        }
+        outcome.created = created.len();
         Ok(outcome)
     })?;
 
@@ -482,6 +546,7 @@ pub fn import_document_coded(
     report.duplicates = outcome.duplicates.len();
     report.duplicate_items = outcome.duplicates;
     report.fingerprints_backfilled = outcome.backfilled;
+    report.needs_review = outcome.needs_review;
     report.duration_ms = duration_ms(started.elapsed());
     Ok(report)
 }
@@ -493,6 +558,13 @@ struct WriteOutcome {
     unchanged: usize,
     duplicates: Vec<DuplicateItem>,
     backfilled: usize,
+    needs_review: usize,
+}
+
+fn needs_review(record: &Option<store::coding::CodingRecord>) -> bool {
+    record
+        .as_ref()
+        .is_some_and(|r| r.status == store::coding::CodingStatus::NeedsReview)
 }
 
 fn duration_ms(d: Duration) -> u64 {

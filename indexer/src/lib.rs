@@ -4,6 +4,7 @@
 //! with a bounded reqwest client.
 
 pub mod baseline;
+pub mod coding;
 pub mod cohorts;
 pub mod feeds;
 pub mod generate;

@@ -36,6 +36,8 @@ pub enum MatchError {
     Store(#[from] StoreError),
     #[error("index: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
+    #[error(transparent)]
+    Source(#[from] crate::sources::SourceError),
     #[error("the index was built with taxonomy {index:?} but the store has {store:?}: run `kohtaanto index rebuild`")]
     StaleIndex { index: String, store: String },
 }
@@ -47,6 +49,7 @@ impl MatchError {
             MatchError::Index(e) => e.code(),
             MatchError::Store(e) => e.code(),
             MatchError::Tantivy(_) => "index_error",
+            MatchError::Source(e) => e.code(),
             MatchError::StaleIndex { .. } => "index_stale",
         }
     }

@@ -133,12 +133,42 @@ pub struct Occupation {
     /// The ISCO-08 unit group (4 digits).
     pub isco_code: String,
     pub labels: Labels,
-    /// English alternative labels (ESCO has no fi/sv ones).
+    /// Alternative labels per language. The Finnish and Swedish ones come
+    /// from the official per-language exports (`occupations_fi.csv`, …);
+    /// ESCO's hidden labels (search terms such as older spellings) are
+    /// kept with them, since the coder treats both alike.
     pub alt_labels_en: Vec<String>,
+    #[serde(default)]
+    pub alt_labels_fi: Vec<String>,
+    #[serde(default)]
+    pub alt_labels_sv: Vec<String>,
     pub description_en: String,
+    #[serde(default)]
+    pub description_fi: String,
     /// The parent ESCO occupation, when the occupation sits below another one
     /// rather than directly below its ISCO unit group.
     pub broader_uri: Option<String>,
+}
+
+impl Occupation {
+    /// The alternative labels in `lang`.
+    pub fn alt_labels(&self, lang: Lang) -> &[String] {
+        match lang {
+            Lang::En => &self.alt_labels_en,
+            Lang::Fi => &self.alt_labels_fi,
+            Lang::Sv => &self.alt_labels_sv,
+        }
+    }
+
+    /// The description in `lang`, if ESCO has one (en and fi).
+    pub fn description(&self, lang: Lang) -> Option<&str> {
+        let text = match lang {
+            Lang::En => &self.description_en,
+            Lang::Fi => &self.description_fi,
+            Lang::Sv => return None,
+        };
+        (!text.is_empty()).then_some(text.as_str())
+    }
 }
 
 /// An ESCO skill or knowledge concept.
@@ -697,7 +727,10 @@ mod tests {
             isco_code: isco.into(),
             labels: labels(uri, None),
             alt_labels_en: vec![],
+            alt_labels_fi: vec![],
+            alt_labels_sv: vec![],
             description_en: String::new(),
+            description_fi: String::new(),
             broader_uri: broader.map(Into::into),
         }
     }

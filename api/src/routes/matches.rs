@@ -210,7 +210,7 @@ pub async fn candidates_for_body(
 ) -> Result<HttpResponse, ApiError> {
     let o = options(&http, &query)?;
     super::vacancies::viewer(&caller)?;
-    let draft = super::vacancies::draft_from_body(&state, caller.org, &body)?;
+    let (draft, _) = super::vacancies::draft_from_body(&state, caller.org, &body)?;
     let now = chrono::Utc::now().naive_utc();
     let vacancy = Vacancy {
         id: VacancyId(0),

@@ -3,7 +3,9 @@
 //! the agencies a vacancy can be shared with.
 
 use actix_web::{web, HttpResponse};
-use indexer::store::{orgs, vacancies as store_vacancies};
+use std::collections::HashMap;
+
+use indexer::store::{coding, orgs, vacancies as store_vacancies};
 use matcher::domain::{OrgKind, Role};
 use serde_json::json;
 
@@ -43,14 +45,25 @@ pub async fn own_vacancies(
     caller.require(&[Role::Recruiter, Role::Employer])?;
     let store = state.store.clone();
     let org = caller.org;
-    let items = blocking(move || {
+    let (items, mut codings) = blocking(move || {
         store
-            .read(|c| store_vacancies::vacancies_of_org(c, org, MAX_OWN_VACANCIES))
+            .read(|c| {
+                let items = store_vacancies::vacancies_of_org(c, org, MAX_OWN_VACANCIES)?;
+                let ids: Vec<_> = items.iter().map(|v| v.id).collect();
+                let codings: HashMap<_, _> = coding::coding_of(c, &ids)?.into_iter().collect();
+                Ok((items, codings))
+            })
             .map_err(ApiError::from)
     })
     .await?;
     Ok(HttpResponse::Ok().json(json!({
-        "items": items.into_iter().map(|v| super::vacancies::view(&caller, v)).collect::<Vec<_>>(),
+        "items": items
+            .into_iter()
+            .map(|v| {
+                let record = codings.remove(&v.id);
+                super::vacancies::view(&caller, v, record.as_ref())
+            })
+            .collect::<Vec<_>>(),
     })))
 }
 

@@ -4,7 +4,8 @@
 use actix_web::{web, HttpResponse};
 use indexer::search::VacancySearch;
 use indexer::store::access::{self, ProfileViewer, VacancyViewer};
-use indexer::store::{audit, vacancies as store_vacancies};
+use indexer::store::coding::{self, CodingRecord};
+use indexer::store::{audit, vacancies as store_vacancies, DbConnection, StoreError};
 use matcher::domain::{
     ContractType, OrgId, ProfileId, RemoteMode, Role, Vacancy, VacancyDraft, VacancyId,
     VacancyStatus, Visibility, WorkTime,
@@ -41,12 +42,28 @@ pub fn index_access(caller: &Caller) -> Result<VacancyAccess, ApiError> {
 }
 
 /// A vacancy as `caller` sees it: the agencies it is shared with are the
-/// owner's (and advisers') business only.
-pub fn view(caller: &Caller, mut v: Vacancy) -> Value {
+/// owner's (and advisers') business only. `coding` says how its occupation
+/// was coded from its text (null when a person or the feed named it).
+pub fn view(caller: &Caller, mut v: Vacancy, coding: Option<&CodingRecord>) -> Value {
     if caller.role != Role::Adviser && v.draft.owner_org != caller.org {
         v.draft.shared_with.clear();
     }
-    serde_json::to_value(&v).unwrap_or(Value::Null)
+    let mut value = serde_json::to_value(&v).unwrap_or(Value::Null);
+    if let Value::Object(map) = &mut value {
+        map.insert(
+            "coding".into(),
+            serde_json::to_value(coding).unwrap_or(Value::Null),
+        );
+    }
+    value
+}
+
+/// The coding record of one vacancy.
+fn coding_of(c: &mut DbConnection, id: VacancyId) -> Result<Option<CodingRecord>, StoreError> {
+    Ok(coding::coding_of(c, &[id])?
+        .into_iter()
+        .next()
+        .map(|(_, r)| r))
 }
 
 fn template(owner: OrgId) -> VacancyDraft {
@@ -87,12 +104,12 @@ fn template(owner: OrgId) -> VacancyDraft {
 const FIXED: &[&str] = &["source", "owner_org", "id", "created_at", "updated_at"];
 
 /// A vacancy draft from a request body, owned by `owner`, coded to ESCO
-/// when it names no occupation.
+/// when it names no occupation (the coding record says how).
 pub fn draft_from_body(
     state: &AppState,
     owner: OrgId,
     body: &Value,
-) -> Result<VacancyDraft, ApiError> {
+) -> Result<(VacancyDraft, Option<CodingRecord>), ApiError> {
     let mut value = serde_json::to_value(template(owner)).unwrap_or(Value::Null);
     merge_patch(&mut value, body, FIXED)?;
     let mut draft: VacancyDraft = serde_json::from_value(value)
@@ -104,8 +121,8 @@ pub fn draft_from_body(
             e.to_string(),
         )
     })?;
-    state.feed_coding.code(&mut draft);
-    Ok(draft)
+    let outcome = state.feed_coding.code(&mut draft);
+    Ok((draft, outcome.record))
 }
 
 pub async fn create(
@@ -114,17 +131,21 @@ pub async fn create(
     body: web::Json<Value>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::Recruiter, Role::Employer])?;
-    let draft = draft_from_body(&state, caller.org, &body)?;
+    let (draft, record) = draft_from_body(&state, caller.org, &body)?;
     let store = state.store.clone();
-    let created = blocking(move || {
+    let (created, record) = blocking(move || {
         store
-            .write(|c| store_vacancies::create_vacancy(c, &draft))
+            .write(|c| {
+                let created = store_vacancies::create_vacancy(c, &draft)?;
+                coding::set_coding(c, created.id, record.as_ref())?;
+                Ok((created, record))
+            })
             .map_err(ApiError::from)
     })
     .await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/v1/vacancies/{}", created.id)))
-        .json(view(&caller, created)))
+        .json(view(&caller, created, record.as_ref())))
 }
 
 /// The vacancy `id` as `caller` may see it, else 404.
@@ -146,7 +167,15 @@ pub async fn get(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let v = visible(&state, &caller, *id).await?;
-    Ok(HttpResponse::Ok().json(view(&caller, v)))
+    let store = state.store.clone();
+    let vacancy = v.id;
+    let record = blocking(move || {
+        store
+            .read(|c| coding_of(c, vacancy))
+            .map_err(ApiError::from)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(view(&caller, v, record.as_ref())))
 }
 
 /// An own vacancy: 404 when invisible, 403 when visible but someone else's.
@@ -170,13 +199,23 @@ pub async fn patch(
         super::patched(&current.draft, body.into_inner(), FIXED)?;
     let store = state.store.clone();
     let id = current.id;
-    let updated = blocking(move || {
+    // An occupation the owner chose ends a review (or replaces what the
+    // coder set).
+    let chosen =
+        draft.occupation_uri.is_some() && draft.occupation_uri != current.draft.occupation_uri;
+    let (updated, record) = blocking(move || {
         store
-            .write(|c| store_vacancies::update_vacancy(c, id, &draft, Some(version)))
+            .write(|c| {
+                let updated = store_vacancies::update_vacancy(c, id, &draft, Some(version))?;
+                if chosen {
+                    coding::set_coding(c, id, None)?;
+                }
+                Ok((updated, coding_of(c, id)?))
+            })
             .map_err(ApiError::from)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(view(&caller, updated)))
+    Ok(HttpResponse::Ok().json(view(&caller, updated, record.as_ref())))
 }
 
 pub async fn delete(
@@ -259,27 +298,38 @@ pub async fn search(
     };
     let st = state.clone();
     let now = chrono::Utc::now().naive_utc();
-    let (page, items) = blocking(move || {
+    let (page, items, codings) = blocking(move || {
         let page = st
             .engine
             .search_vacancies(&search, access, now)
             .map_err(ApiError::from)?;
         // Each hit is read again through the SQL access filter.
-        let items = st
+        let (items, codings) = st
             .store
             .read(|c| {
-                page.ids
+                let items = page
+                    .ids
                     .iter()
                     .filter_map(|id| access::vacancy_for(c, VacancyId(*id), viewer).transpose())
-                    .collect::<Result<Vec<_>, _>>()
+                    .collect::<Result<Vec<_>, _>>()?;
+                let ids: Vec<VacancyId> = items.iter().map(|v| v.id).collect();
+                let codings: std::collections::HashMap<_, _> =
+                    coding::coding_of(c, &ids)?.into_iter().collect();
+                Ok((items, codings))
             })
             .map_err(ApiError::from)?;
-        Ok((page, items))
+        Ok((page, items, codings))
     })
     .await?;
     let next = offset + limit;
     Ok(HttpResponse::Ok().json(json!({
-        "items": items.into_iter().map(|v| view(&caller, v)).collect::<Vec<_>>(),
+        "items": items
+            .into_iter()
+            .map(|v| {
+                let record = codings.get(&v.id);
+                view(&caller, v, record)
+            })
+            .collect::<Vec<_>>(),
         "total": page.total,
         "facets": page.facets,
         "next_cursor": ((next as u64) < page.total).then(|| next.to_string()),

@@ -258,7 +258,13 @@ fn import_vacancies_from_a_jobposting_file() {
            "hiringOrganization": {"@type": "Organization", "name": "Rekry Oy"},
            "jobLocation": {"@type": "Place", "address": {"@type": "PostalAddress",
              "addressLocality": "Tampere", "addressCountry": "FI"}}},
-          {"@type": "JobPosting", "identifier": "A-2", "description": "no title"}
+          {"@type": "JobPosting", "identifier": "A-2", "description": "no title"},
+          {"@context": "https://schema.org", "@type": "JobPosting", "identifier": "A-3",
+           "title": "Työntekijä", "description": "Monipuolisia tehtäviä.",
+           "datePosted": "2026-11-01", "validThrough": "2099-01-31",
+           "hiringOrganization": {"@type": "Organization", "name": "Rekry Oy"},
+           "jobLocation": {"@type": "Place", "address": {"@type": "PostalAddress",
+             "addressLocality": "Tampere", "addressCountry": "FI"}}}
         ]"#,
     )
     .unwrap();
@@ -278,7 +284,10 @@ fn import_vacancies_from_a_jobposting_file() {
         report
     };
     let first = import();
-    assert_eq!(first["created"], 1, "{first}");
+    assert_eq!(first["created"], 2, "{first}");
+    // "Työntekijä" (a worker) names no occupation: left for review, with
+    // suggestions, and no occupation set.
+    assert_eq!(first["needs_review"], 1, "{first}");
     assert_eq!(first["rejected"].as_array().unwrap().len(), 1, "{first}");
     assert_eq!(first["rejected"][0]["identifier"], "A-2");
     // The title had no occupation: the coder set one (software developer, ISCO 2512).
@@ -295,12 +304,29 @@ fn import_vacancies_from_a_jobposting_file() {
     );
     assert!(v.draft.occupation_uri.is_some());
     assert!(first["concepts_coded"].as_u64().unwrap() >= 1, "{first}");
+    let vague = store
+        .read(|c| indexer::store::vacancies::find_vacancy_by_source(c, "rekry", "A-3"))
+        .unwrap()
+        .unwrap();
+    assert!(vague.draft.occupation_uri.is_none());
+    let codings = store
+        .read(|c| indexer::store::coding::coding_of(c, &[v.id, vague.id]))
+        .unwrap();
+    let status = |id| {
+        codings
+            .iter()
+            .find(|(v, _)| *v == id)
+            .map(|(_, r)| (r.status, r.suggestions.len()))
+    };
+    use indexer::store::coding::CodingStatus;
+    assert!(matches!(status(v.id), Some((CodingStatus::Coded, n)) if n >= 1));
+    assert!(matches!(status(vague.id), Some((CodingStatus::NeedsReview, n)) if n >= 1));
     let again = import();
     assert_eq!(
         (again["created"].clone(), again["unchanged"].clone()),
-        (0.into(), 1.into())
+        (0.into(), 2.into())
     );
-    assert_eq!(stats(tmp.path(), None)["vacancies"], 1);
+    assert_eq!(stats(tmp.path(), None)["vacancies"], 2);
 
     // A missing file is an error naming it, with nothing written.
     let out = run(&[
@@ -467,6 +493,60 @@ fn taxonomy_codes_titles_in_batch_and_extracts_skills() {
     let out = run(&["taxonomy", "occupations", "--batch", "/no/such/titles.txt"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("/no/such/titles.txt"));
+
+    // An operator measures the coder on their own coded titles: ESCO URIs
+    // or ISCO codes, at the level asked for.
+    let coded = tmp.path().join("coded.tsv");
+    std::fs::write(
+        &coded,
+        format!(
+            "# title, expected\nSairaanhoitaja\t{esco}8d3e8aaa-791b-4c75-a465-f3f827028f50\n\
+             Ohjelmistokehittäjä, Java\t2512\nbussinkuljettaja\t8331\n"
+        ),
+    )
+    .unwrap();
+    let path = coded.display().to_string();
+    let eval = |level: &str| {
+        let out = run(&["taxonomy", "eval", &path, "--level", level, "--json"]);
+        serde_json::from_str::<serde_json::Value>(&stdout(&out)).unwrap()
+    };
+    let isco = eval("isco4");
+    assert_eq!(isco["cases"], 3, "{isco}");
+    assert_eq!(isco["top1"], 1.0, "{isco}");
+    assert_eq!(isco["mrr"], 1.0, "{isco}");
+    let major = eval("isco2");
+    assert_eq!(major["top1"], 1.0, "{major}");
+    // ISCO codes cannot be scored at the occupation level: a clear error.
+    let out = run(&["taxonomy", "eval", &path]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--level isco4"));
+    // A line that names no known occupation or code is refused by number.
+    std::fs::write(&coded, "Kokki\thttp://example.org/nope\n").unwrap();
+    let out = run(&["taxonomy", "eval", &path, "--level", "isco4"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("line 1"),
+        "{out:?}"
+    );
+
+    // Skill extraction on annotated texts: precision and recall.
+    let annotated = tmp.path().join("skills.jsonl");
+    std::fs::write(
+        &annotated,
+        r#"{"id": "a", "lang": "en", "text": "Experience in project management and customer service.", "skills": [{"uri": "http://data.europa.eu/esco/skill/7111b95d-0ce3-441a-9d92-4c75d05c4388"}], "split": "dev"}
+"#,
+    )
+    .unwrap();
+    let out = run(&[
+        "taxonomy",
+        "eval-skills",
+        &annotated.display().to_string(),
+        "--json",
+    ]);
+    let m: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(m["all"]["texts"], 1, "{m}");
+    assert_eq!(m["all"]["gold"], 1, "{m}");
+    assert!(m["all"]["found"].as_u64().unwrap() >= 1, "{m}");
 }
 
 /// The README's curl examples, exactly as printed, against `kohtaanto

@@ -1042,3 +1042,58 @@ fn picture_for_advisers_and_analysts(db: TestDb) {
     assert!(i["mismatch"]["across_groups"].is_null());
 }
 on_every_backend!(picture_for_advisers_and_analysts);
+
+on_every_backend!(occupation_coding_is_reviewed_when_unsure);
+/// A vacancy posted without an occupation is coded from its text: set when
+/// the coder is confident, else left for review with suggestions that the
+/// owner and advisers see; the owner's choice ends the review.
+fn occupation_coding_is_reviewed_when_unsure(db: TestDb) {
+    let w = World::start(db);
+    let post = |title: &str| {
+        let (s, v) = w.call(
+            Some("employer_e"),
+            "POST",
+            "/v1/vacancies",
+            Some(&json!({"title": title, "municipality_code": "091", "visibility": "hidden"})),
+        );
+        assert_eq!(s, 201, "{v}");
+        v
+    };
+    let sure = post("Sairaanhoitaja");
+    assert_eq!(sure["coding"]["status"], "coded", "{sure}");
+    assert!(sure["occupation_uri"].is_string());
+    assert!(sure["coding"]["confidence"].as_f64().unwrap() >= 0.7);
+
+    let unsure = post("Työntekijä");
+    assert_eq!(unsure["coding"]["status"], "needs_review", "{unsure}");
+    assert!(unsure["occupation_uri"].is_null());
+    let suggestions = unsure["coding"]["suggestions"].as_array().unwrap();
+    assert!(!suggestions.is_empty() && suggestions.len() <= 5);
+    let chosen = suggestions[0]["uri"].as_str().unwrap().to_owned();
+
+    // Advisers see the review on the vacancy; the owner's list shows it.
+    let path = format!("/v1/vacancies/{}", id(&unsure));
+    let (s, seen) = w.call(Some("adviser_a"), "GET", &path, None);
+    assert_eq!(s, 200);
+    assert_eq!(seen["coding"]["status"], "needs_review");
+    let (_, mine) = w.call(Some("employer_e"), "GET", "/v1/me/vacancies", None);
+    let listed = mine["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["id"] == unsure["id"])
+        .unwrap()
+        .clone();
+    assert_eq!(listed["coding"]["status"], "needs_review");
+
+    // The owner picks a suggestion: the review is over.
+    let (s, done) = w.call(
+        Some("employer_e"),
+        "PATCH",
+        &path,
+        Some(&json!({"occupation_uri": chosen, "version": unsure["version"]})),
+    );
+    assert_eq!(s, 200, "{done}");
+    assert_eq!(done["occupation_uri"], chosen);
+    assert!(done["coding"].is_null(), "{done}");
+}

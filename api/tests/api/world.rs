@@ -80,7 +80,7 @@ impl World {
         let root = IndexRoot::new(index.path());
         let reference = ReferenceData::load(&store).unwrap();
         indexer::index::rebuild(&store, &root, &reference, |_, _| {}).unwrap();
-        let mut state = AppState::new(store.clone(), &root).unwrap();
+        let mut state = AppState::new(store.clone(), &root, None).unwrap();
         tune(&mut state);
         let stop = Arc::new(AtomicBool::new(false));
         let sync = IndexSync::open(root.clone(), reference).unwrap();

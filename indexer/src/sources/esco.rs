@@ -2,14 +2,16 @@
 //! (`esco_occupations_en_fi_sv.csv`, …) or an official ESCO CSV export
 //! (`occupations_en.csv`, `skills_en.csv`, `ISCOGroups_en.csv`,
 //! `occupationSkillRelations_en.csv`, with `preferredLabel`/`altLabels`
-//! columns).
+//! columns). Per-language occupation exports in the official layout
+//! (`occupations_fi.csv`, `occupations_sv.csv`) add that language's
+//! alternative and hidden labels and descriptions.
 
 use std::collections::{HashMap, HashSet};
 use std::io::Read as _;
 use std::path::Path;
 
 use matcher::taxonomy::{
-    IscoGroup, Labels, Occupation, OccupationSkill, Skill, SkillRelation, SkillRelationKind,
+    IscoGroup, Labels, Lang, Occupation, OccupationSkill, Skill, SkillRelation, SkillRelationKind,
     Taxonomy,
 };
 
@@ -41,6 +43,9 @@ pub fn load_taxonomy_dir(dir: &Path) -> Result<Taxonomy, SourceError> {
 
     for occupation in &mut occupations {
         occupation.broader_uri = broader.get(&occupation.uri).cloned();
+    }
+    for lang in [Lang::Fi, Lang::Sv] {
+        read_language_export(dir, lang, &mut occupations)?;
     }
     if !skill_counts_given {
         count_occupations_per_skill(&mut skills, &occupation_skills);
@@ -163,12 +168,80 @@ fn read_occupations(dir: &Path) -> Result<(Vec<Occupation>, String), SourceError
                 }
                 None => Vec::new(),
             },
+            alt_labels_fi: Vec::new(),
+            alt_labels_sv: Vec::new(),
             description_en: table.optional(description)?.unwrap_or_default().to_owned(),
+            description_fi: String::new(),
             broader_uri: None,
             uri,
         });
     }
     Ok((occupations, version))
+}
+
+/// Reads `occupations_<lang>.csv` (the official ESCO export layout for one
+/// language: `conceptUri`, `preferredLabel`, newline-separated `altLabels`
+/// and `hiddenLabels`, `description`) when the directory has it: fills in
+/// the preferred label where the main file lacks one, and adds the
+/// alternative and hidden labels and the description. Rows for occupations
+/// the main file does not have are skipped (an export of another version).
+fn read_language_export(
+    dir: &Path,
+    lang: Lang,
+    occupations: &mut [Occupation],
+) -> Result<(), SourceError> {
+    let name = format!("occupations_{}.csv", lang.as_str());
+    let Some(source) = open_if_exists(dir, &name)? else {
+        return Ok(());
+    };
+    let mut table = CsvTable::open(source)?;
+    let uri = table.require(&["conceptUri"])?;
+    let preferred = Column::optional(&table, &["preferredLabel"]);
+    let alt = Column::optional(&table, &["altLabels"]);
+    let hidden = Column::optional(&table, &["hiddenLabels"]);
+    let description = Column::optional(&table, &["description"]);
+    let position: HashMap<String, usize> = occupations
+        .iter()
+        .enumerate()
+        .map(|(i, o)| (o.uri.clone(), i))
+        .collect();
+    while table.next_record()? {
+        let Some(&i) = position.get(table.non_empty(uri)?) else {
+            continue;
+        };
+        let occupation = &mut occupations[i];
+        let mut labels = split_alt_labels(table.optional(alt)?, "\n");
+        labels.extend(split_alt_labels(table.optional(hidden)?, "\n"));
+        let text = table
+            .optional(description)?
+            .unwrap_or_default()
+            .trim()
+            .to_owned();
+        let preferred = table.optional(preferred)?.map(str::trim);
+        match lang {
+            Lang::Fi => {
+                if occupation.labels.fi.is_none() {
+                    occupation.labels.fi = preferred.map(str::to_owned);
+                }
+                occupation.description_fi = text;
+            }
+            Lang::Sv => {
+                if occupation.labels.sv.is_none() {
+                    occupation.labels.sv = preferred.map(str::to_owned);
+                }
+            }
+            Lang::En => {}
+        }
+        let own = occupation.labels.exact(lang).map(str::to_lowercase);
+        let mut seen = HashSet::new();
+        labels.retain(|l| Some(l.to_lowercase()) != own && seen.insert(l.to_lowercase()));
+        match lang {
+            Lang::Fi => occupation.alt_labels_fi = labels,
+            Lang::Sv => occupation.alt_labels_sv = labels,
+            Lang::En => {}
+        }
+    }
+    Ok(())
 }
 
 /// Returns the skills and whether the file gave the per-skill occupation

@@ -9,6 +9,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod coding;
 pub mod cohorts;
 pub mod match_log;
 pub mod orgs;

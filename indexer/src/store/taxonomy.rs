@@ -45,6 +45,9 @@ mod schema {
             alt_labels_en -> Text,
             description_en -> Text,
             broader_uri -> Nullable<Text>,
+            alt_labels_fi -> Text,
+            alt_labels_sv -> Text,
+            description_fi -> Text,
         }
     }
 
@@ -178,6 +181,9 @@ struct NewOccupation<'a> {
     alt_labels_en: String,
     description_en: &'a str,
     broader_uri: Option<&'a str>,
+    alt_labels_fi: String,
+    alt_labels_sv: String,
+    description_fi: &'a str,
 }
 
 #[derive(Queryable, Selectable)]
@@ -192,6 +198,9 @@ struct OccupationRow {
     alt_labels_en: String,
     description_en: String,
     broader_uri: Option<String>,
+    alt_labels_fi: String,
+    alt_labels_sv: String,
+    description_fi: String,
 }
 
 #[derive(Insertable)]
@@ -334,6 +343,9 @@ pub fn replace_taxonomy(conn: &mut DbConnection, t: &Taxonomy) -> Result<(), Sto
             alt_labels_en: join_alt_labels(&o.alt_labels_en),
             description_en: &o.description_en,
             broader_uri: o.broader_uri.as_deref(),
+            alt_labels_fi: join_alt_labels(&o.alt_labels_fi),
+            alt_labels_sv: join_alt_labels(&o.alt_labels_sv),
+            description_fi: &o.description_fi,
         })
         .collect();
     let skills: Vec<NewSkill<'_>> = t
@@ -374,7 +386,7 @@ pub fn replace_taxonomy(conn: &mut DbConnection, t: &Taxonomy) -> Result<(), Sto
         diesel::delete(taxonomy_meta::table).execute(conn)?;
 
         insert_in_batches!(conn, isco_groups::table, &groups, 5);
-        insert_in_batches!(conn, esco_occupations::table, &occupations, 9);
+        insert_in_batches!(conn, esco_occupations::table, &occupations, 12);
         insert_in_batches!(conn, esco_skills::table, &skills, 7);
         insert_in_batches!(conn, esco_occupation_skills::table, &occupation_skills, 3);
         insert_in_batches!(conn, esco_skill_relations::table, &skill_relations, 3);
@@ -444,7 +456,10 @@ pub fn load_taxonomy(conn: &mut DbConnection) -> Result<Option<Taxonomy>, StoreE
                 sv: r.label_sv,
             },
             alt_labels_en: split_alt_labels(&r.alt_labels_en),
+            alt_labels_fi: split_alt_labels(&r.alt_labels_fi),
+            alt_labels_sv: split_alt_labels(&r.alt_labels_sv),
             description_en: r.description_en,
+            description_fi: r.description_fi,
             broader_uri: r.broader_uri,
         })
         .collect();

@@ -425,7 +425,10 @@ mod tests {
             isco_code: isco.into(),
             labels: l,
             alt_labels_en: vec![],
+            alt_labels_fi: vec![],
+            alt_labels_sv: vec![],
             description_en: String::new(),
+            description_fi: String::new(),
             broader_uri: None,
         };
         let skill = |uri: &str, l: Labels| Skill {
