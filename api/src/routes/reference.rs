@@ -97,6 +97,8 @@ pub async fn occupations(
             "label": m.labels.get(lang),
             "labels": m.labels,
             "score": m.score,
+            "confidence": m.confidence,
+            "evidence": m.evidence,
             "matched_label": m.matched_label,
             "matched_lang": m.matched_lang,
         })).collect::<Vec<_>>()

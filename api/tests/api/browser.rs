@@ -146,6 +146,20 @@ impl Demo {
     }
 }
 
+impl Demo {
+    fn post(&self, token: &str, path: &str, body: &Value) -> (u16, Value) {
+        let r = self
+            .http
+            .post(format!("{}{path}", self.base()))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .unwrap();
+        let status = r.status().as_u16();
+        (status, r.json().unwrap_or(Value::Null))
+    }
+}
+
 /// The browser on the demo's UI.
 struct Ui<'a> {
     b: &'a Browser,
@@ -426,6 +440,7 @@ fn browser_flows() {
     let introduced = adviser_search_match_introduce(&ui);
     let hidden = employer_posts_hidden_vacancy(&ui, &introduced);
     hidden_vacancy_visibility(&ui, &hidden);
+    coding_review(&ui);
     analyst_picture(&ui, downloads.path());
     adviser_cohorts(&ui);
     languages(&ui);
@@ -1122,4 +1137,41 @@ fn keyboard_only(ui: &Ui, known: &Introduced) {
     ui.b.press(keys::ENTER);
     ui.wait_route(&format!("/profiles/{profile}"));
     ui.wait_text("h1#profile-title", SLOW);
+}
+
+/// A vacancy the coder was unsure of: the adviser sees the review and its
+/// suggestions without buttons; the owner picks a suggestion and the review
+/// is over.
+fn coding_review(ui: &Ui) {
+    let employer = ui.demo.token("employer").to_owned();
+    let (status, posted) = ui.demo.post(
+        &employer,
+        "/v1/vacancies",
+        &serde_json::json!({"title": "Työntekijä", "municipality_code": "091"}),
+    );
+    assert_eq!(status, 201, "{posted}");
+    assert_eq!(posted["coding"]["status"], "needs_review", "{posted}");
+    let id = posted["id"].as_i64().unwrap();
+
+    ui.sign_in_as("adviser");
+    ui.goto(&format!("/vacancies/{id}"));
+    ui.wait_text("section#coding-review h2", SLOW);
+    let suggestions = ui.b.find_all("ul#coding-suggestions li");
+    assert!(!suggestions.is_empty());
+    assert!(ui.b.find("ul#coding-suggestions button").is_none());
+    ui.check_page("coding-review", "fi");
+
+    ui.sign_in_as("employer");
+    ui.goto(&format!("/vacancies/{id}"));
+    ui.wait_text("section#coding-review h2", SLOW);
+    let button =
+        ui.b.find("ul#coding-suggestions button")
+            .expect("the owner can choose a suggestion");
+    ui.b.click(&button);
+    ui.b.wait_for(SLOW, "the review to end", || {
+        ui.b.find("section#coding-review").is_none().then_some(())
+    });
+    let (_, after) = ui.demo.api(&employer, &format!("/v1/vacancies/{id}"));
+    assert!(after["occupation_uri"].is_string(), "{after}");
+    assert!(after["coding"].is_null(), "{after}");
 }
