@@ -40,13 +40,28 @@ pub struct LexiconError {
     pub reason: String,
 }
 
-/// Data lines of a TSV file: not empty, not a `#` comment.
-fn data_lines(text: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
-    text.lines().enumerate().filter_map(|(i, line)| {
+/// Parse every data line of a TSV file (not empty, not a `#` comment)
+/// with `parse`, which gets the tab-separated fields; its error becomes a
+/// [`LexiconError`] naming `file` and the line. Returns the entries.
+fn parse_lines<T>(
+    file: &str,
+    text: &str,
+    mut parse: impl FnMut(&[&str]) -> Result<T, String>,
+) -> Result<Vec<T>, LexiconError> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
         let trimmed = line.trim();
-        (!trimmed.is_empty() && !trimmed.starts_with('#'))
-            .then(|| (i + 1, line.split('\t').map(str::trim).collect()))
-    })
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        let fields: Vec<&str> = line.split('\t').map(str::trim).collect();
+        out.push(parse(&fields).map_err(|reason| LexiconError {
+            file: file.to_owned(),
+            line: i + 1,
+            reason,
+        })?);
+    }
+    Ok(out)
 }
 
 impl Lexicon {
@@ -59,35 +74,27 @@ impl Lexicon {
         text: &str,
         taxonomy: &Taxonomy,
     ) -> Result<usize, LexiconError> {
-        let error = |line, reason: String| LexiconError {
-            file: file.to_owned(),
-            line,
-            reason,
-        };
-        let mut added = 0;
-        for (line, fields) in data_lines(text) {
-            let [lang, title, uri, ..] = fields.as_slice() else {
-                return Err(error(
-                    line,
-                    "expected lang, title and occupation URI".into(),
-                ));
+        let entries = parse_lines(file, text, |fields| {
+            let [lang, title, uri, ..] = fields else {
+                return Err("expected lang, title and occupation URI".into());
             };
             let lang: Lang = lang
                 .parse()
-                .map_err(|_| error(line, format!("unknown language {lang:?} (fi, sv or en)")))?;
+                .map_err(|_| format!("unknown language {lang:?} (fi, sv or en)"))?;
             if title.is_empty() {
-                return Err(error(line, "empty title".into()));
+                return Err("empty title".into());
             }
             if taxonomy.occupation_by_uri(uri).is_none() {
-                return Err(error(line, format!("unknown occupation {uri}")));
+                return Err(format!("unknown occupation {uri}"));
             }
-            self.titles.push(TitleEntry {
+            Ok(TitleEntry {
                 lang,
                 title: (*title).to_owned(),
                 occupation_uri: (*uri).to_owned(),
-            });
-            added += 1;
-        }
+            })
+        })?;
+        let added = entries.len();
+        self.titles.extend(entries);
         Ok(added)
     }
 
@@ -99,28 +106,23 @@ impl Lexicon {
         text: &str,
         taxonomy: &Taxonomy,
     ) -> Result<usize, LexiconError> {
-        let error = |line, reason: String| LexiconError {
-            file: file.to_owned(),
-            line,
-            reason,
-        };
-        let mut added = 0;
-        for (line, fields) in data_lines(text) {
-            let [term, uri, ..] = fields.as_slice() else {
-                return Err(error(line, "expected term and skill URI".into()));
+        let entries = parse_lines(file, text, |fields| {
+            let [term, uri, ..] = fields else {
+                return Err("expected term and skill URI".into());
             };
             if term.is_empty() {
-                return Err(error(line, "empty term".into()));
+                return Err("empty term".into());
             }
             if taxonomy.skill_by_uri(uri).is_none() {
-                return Err(error(line, format!("unknown skill {uri}")));
+                return Err(format!("unknown skill {uri}"));
             }
-            self.skills.push(SkillTerm {
+            Ok(SkillTerm {
                 term: (*term).to_owned(),
                 skill_uri: (*uri).to_owned(),
-            });
-            added += 1;
-        }
+            })
+        })?;
+        let added = entries.len();
+        self.skills.extend(entries);
         Ok(added)
     }
 }
