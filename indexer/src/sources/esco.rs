@@ -464,6 +464,13 @@ mod tests {
         assert_eq!(tech.esco_code, "2654.1.7");
         assert!(tech.alt_labels_en.contains(&"head of technical".to_owned()));
         assert!(tech.description_en.starts_with("Technical directors"));
+        // The official Finnish and Swedish exports add their alternative
+        // (and hidden) labels and the Finnish descriptions.
+        assert_eq!(tech.alt_labels(Lang::Fi), ["tekninen päällikkö"]);
+        assert!(tech.description_fi.starts_with("Tekniset johtajat"));
+        let fi: usize = t.occupations().map(|(_, o)| o.alt_labels_fi.len()).sum();
+        let sv: usize = t.occupations().map(|(_, o)| o.alt_labels_sv.len()).sum();
+        assert!(fi > 5_000 && sv > 3_500, "{fi} {sv}");
 
         let codes: Vec<_> = t
             .isco_ancestry("2511")
@@ -561,6 +568,34 @@ mod tests {
         assert_eq!(t.skipped().unresolved_occupation_skills, 1);
         assert_eq!(t.skill_relation_count(), 1);
         assert_eq!(t.isco_group("25").unwrap().labels.sv, None);
+    }
+
+    #[test]
+    fn language_exports_add_alternative_hidden_labels_and_descriptions() {
+        let dir = tempfile::tempdir().unwrap();
+        minimal(dir.path());
+        write(
+            dir.path(),
+            "occupations_fi.csv",
+            "conceptType,conceptUri,iscoGroup,preferredLabel,altLabels,hiddenLabels,status,description,code\n\
+             Occupation,o:1,2511,ICT-analyytikko,\"järjestelmäanalyytikko\nICT-analyytikko\",tietotekniikka-analyytikko,released,Analysoi.,2511.1\n\
+             Occupation,o:2,2511,työnjohtaja,,,released,,2511.2\n\
+             Occupation,o:gone,2511,poistunut,vanha,,released,,2511.3\n",
+        );
+        let t = load_taxonomy_dir(dir.path()).unwrap();
+        let o1 = t.occupation_by_uri("o:1").unwrap();
+        // The preferred label is not repeated as an alternative one.
+        assert_eq!(
+            o1.alt_labels(Lang::Fi),
+            ["järjestelmäanalyytikko", "tietotekniikka-analyytikko"]
+        );
+        assert_eq!(o1.description(Lang::Fi), Some("Analysoi."));
+        // A preferred label the main file lacked is filled in.
+        let o2 = t.occupation_by_uri("o:2").unwrap();
+        assert_eq!(o2.labels.fi.as_deref(), Some("työnjohtaja"));
+        assert!(o2.alt_labels(Lang::Sv).is_empty());
+        // Rows of occupations the main file does not have are skipped.
+        assert!(t.occupation_by_uri("o:gone").is_none());
     }
 
     #[test]
