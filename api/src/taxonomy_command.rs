@@ -4,6 +4,7 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 use clap::Subcommand;
@@ -104,7 +105,28 @@ pub fn run(
 ) -> Result<(), TaxonomyCommandError> {
     let reference =
         indexer::generate::ensure_reference_data(store, &indexer::sources::fixtures_dir())?;
-    let coders = Coders::load(&reference.taxonomy, &reference.geography, Some(data_dir))?;
+    // Coding occupations needs no skill extractor: build only the coder.
+    let needs_skills = matches!(
+        what,
+        TaxonomyCommand::Skills { .. } | TaxonomyCommand::EvalSkills { .. }
+    );
+    let (coder, coders) = if needs_skills {
+        let coders = Coders::load(&reference.taxonomy, &reference.geography, Some(data_dir))?;
+        (Arc::clone(&coders.occupations), Some(coders))
+    } else {
+        let coder = Coders::load_occupation_coder(
+            &reference.taxonomy,
+            &reference.geography,
+            Some(data_dir),
+        )?;
+        (Arc::new(coder), None)
+    };
+    let extractor = || {
+        coders
+            .as_ref()
+            .map(|c| Arc::clone(&c.skills))
+            .ok_or_else(|| TaxonomyCommandError::Usage("no skill extractor".into()))
+    };
     match what {
         TaxonomyCommand::Occupations {
             title,
@@ -113,7 +135,6 @@ pub fn run(
             json,
             batch,
         } => {
-            let coder = &coders.occupations;
             if let Some(path) = batch {
                 let text = read(&path)?;
                 let titles: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
@@ -147,7 +168,7 @@ pub fn run(
             }
         }
         TaxonomyCommand::Skills { text, lang, json } => {
-            let mentions = coders.skills.extract(&text, lang);
+            let mentions = extractor()?.extract(&text, lang);
             if json {
                 println!("{}", serde_json::to_string(&mentions).unwrap_or_default());
             } else {
@@ -179,7 +200,7 @@ pub fn run(
                 }
             })?;
             let started = Instant::now();
-            let ranks = evaluation::ranks(&coders.occupations, taxonomy, &cases, level, lang)
+            let ranks = evaluation::ranks(&coder, taxonomy, &cases, level, lang)
                 .map_err(TaxonomyCommandError::Usage)?;
             let seconds = started.elapsed().as_secs_f64();
             let all = evaluation::metrics(&ranks);
@@ -245,7 +266,7 @@ pub fn run(
                     if *rank == Some(1) {
                         continue;
                     }
-                    let got = coders.occupations.code(&case.text, case.lang.or(lang), 1);
+                    let got = coder.code(&case.text, case.lang.or(lang), 1);
                     let expected = match &case.expected {
                         evaluation::Expected::Occupation(uri) => taxonomy
                             .occupation_by_uri(uri)
@@ -286,16 +307,14 @@ pub fn run(
                 .into_iter()
                 .filter(|t| split.is_none() || t.split == split)
                 .collect();
-            let mut rows = vec![(
-                "all".to_owned(),
-                evaluation::skill_metrics(&coders.skills, &texts),
-            )];
+            let skills = extractor()?;
+            let mut rows = vec![("all".to_owned(), evaluation::skill_metrics(&skills, &texts))];
             for l in Lang::ALL {
                 let of_lang: Vec<_> = texts.iter().filter(|t| t.lang == l).cloned().collect();
                 if !of_lang.is_empty() {
                     rows.push((
                         l.as_str().to_owned(),
-                        evaluation::skill_metrics(&coders.skills, &of_lang),
+                        evaluation::skill_metrics(&skills, &of_lang),
                     ));
                 }
             }

@@ -89,25 +89,11 @@ impl Coders {
         lexicon: &Lexicon,
         market: &LabourMarket,
     ) -> Coders {
-        let frequencies = market
-            .by_occupation
-            .iter()
-            .map(|(code, (unemployed, vacancies))| (code.as_str(), unemployed + vacancies));
-        let places = geography
-            .municipalities()
-            .flat_map(|m| [m.name_fi.as_str(), m.name_sv.as_str()])
-            .chain(
-                geography
-                    .regions()
-                    .flat_map(|r| [r.name_fi.as_str(), r.name_sv.as_str()]),
-            );
         let started = std::time::Instant::now();
         // The two are independent: build them side by side.
         let (occupations, skills) = std::thread::scope(|scope| {
             let skills = scope.spawn(|| SkillExtractor::new(taxonomy, lexicon));
-            let occupations = OccupationCoder::new(taxonomy, lexicon)
-                .with_place_names(places)
-                .with_group_frequencies(frequencies);
+            let occupations = Coders::occupation_coder(taxonomy, geography, lexicon, market);
             let skills = skills
                 .join()
                 .unwrap_or_else(|_| SkillExtractor::new(taxonomy, lexicon));
@@ -118,6 +104,33 @@ impl Coders {
             occupations: Arc::new(occupations),
             skills: Arc::new(skills),
         }
+    }
+
+    /// The occupation coder alone, as [`build`](Self::build) makes it (for
+    /// commands that need no skill extractor).
+    pub fn occupation_coder(
+        taxonomy: &Taxonomy,
+        geography: &Geography,
+        lexicon: &Lexicon,
+        market: &LabourMarket,
+    ) -> OccupationCoder {
+        OccupationCoder::new(taxonomy, lexicon)
+            .with_place_names(place_names(geography))
+            .with_group_frequencies(group_frequencies(market))
+    }
+
+    /// [`occupation_coder`](Self::occupation_coder) with the lexicon of
+    /// [`lexicon_dirs`] and the shipped labour statistics.
+    pub fn load_occupation_coder(
+        taxonomy: &Taxonomy,
+        geography: &Geography,
+        data_dir: Option<&Path>,
+    ) -> Result<OccupationCoder, SourceError> {
+        let lexicon = load_lexicon(taxonomy, &lexicon_dirs(data_dir))?;
+        let market = LabourMarket::load(&fixtures_dir().join("labour-stats"), geography)?;
+        Ok(Coders::occupation_coder(
+            taxonomy, geography, &lexicon, &market,
+        ))
     }
 
     /// [`build`](Self::build) with the lexicon of [`lexicon_dirs`] and the
@@ -131,4 +144,24 @@ impl Coders {
         let market = LabourMarket::load(&fixtures_dir().join("labour-stats"), geography)?;
         Ok(Coders::build(taxonomy, geography, &lexicon, &market))
     }
+}
+
+/// Municipality and region names (fi/sv), stripped from titles.
+fn place_names(geography: &Geography) -> impl Iterator<Item = &str> {
+    geography
+        .municipalities()
+        .flat_map(|m| [m.name_fi.as_str(), m.name_sv.as_str()])
+        .chain(
+            geography
+                .regions()
+                .flat_map(|r| [r.name_fi.as_str(), r.name_sv.as_str()]),
+        )
+}
+
+/// Open vacancies plus unemployed jobseekers per ISCO unit group.
+fn group_frequencies(market: &LabourMarket) -> impl Iterator<Item = (&str, f64)> {
+    market
+        .by_occupation
+        .iter()
+        .map(|(code, (unemployed, vacancies))| (code.as_str(), unemployed + vacancies))
 }
