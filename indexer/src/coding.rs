@@ -5,7 +5,7 @@
 //! The lexicon is read from the shipped `fixtures/lexicon/` and then from
 //! `<data dir>/lexicon/` when that exists, so that an operator extends it
 //! without touching shipped files: every `titles*.tsv` and `skills*.tsv`
-//! there, in name order (layouts in `fixtures/lexicon/README.md`).
+//! there, in name order (each shipped file's header gives its layout).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
