@@ -6,6 +6,161 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
+/// Every problem `code` the API answers: its status and what it means. The
+/// OpenAPI document lists, per route, the codes of this table it answers.
+pub const PROBLEMS: &[(&str, u16, &str)] = &[
+    (
+        "invalid_query",
+        400,
+        "a query parameter is malformed or unknown",
+    ),
+    (
+        "invalid_body",
+        400,
+        "the body is not the JSON the route reads",
+    ),
+    ("invalid_limit", 400, "limit out of range"),
+    (
+        "invalid_cursor",
+        400,
+        "the cursor is not one this listing gave",
+    ),
+    (
+        "invalid_scope",
+        400,
+        "scope is not mobility, commute, region or nationwide",
+    ),
+    ("invalid_lang", 400, "lang is not fi, sv or en"),
+    ("invalid_radius", 400, "radius_km out of range"),
+    ("invalid_by", 400, "by is not an area level"),
+    (
+        "invalid_grouping",
+        400,
+        "occupation_level and industry together, or an unknown industry level",
+    ),
+    (
+        "invalid_occupation_level",
+        400,
+        "occupation_level is not 1–4",
+    ),
+    ("invalid_min_score", 400, "min_score is not within 0–1"),
+    (
+        "invalid_table",
+        400,
+        "table is not cells, areas, groups or flows",
+    ),
+    (
+        "invalid_members",
+        400,
+        "a cohort names no members, or too many",
+    ),
+    ("query_required", 400, "q is missing or blank"),
+    (
+        "query_too_long",
+        400,
+        "a free-text parameter is longer than 200 characters",
+    ),
+    ("text_too_long", 400, "the text to extract from is too long"),
+    (
+        "unknown_field",
+        400,
+        "the body names a field the resource does not have",
+    ),
+    (
+        "field_not_writable",
+        400,
+        "the body sets a field the server sets",
+    ),
+    (
+        "version_required",
+        400,
+        "a change without the `version` it was written against",
+    ),
+    ("missing_token", 401, "no bearer token"),
+    (
+        "invalid_token",
+        401,
+        "the token is unknown, expired or revoked",
+    ),
+    ("forbidden", 403, "the caller's role may not do this"),
+    (
+        "not_found",
+        404,
+        "no such resource, or the caller may not see it",
+    ),
+    (
+        "method_not_allowed",
+        405,
+        "the resource does not serve the method (see Allow)",
+    ),
+    (
+        "conflict",
+        409,
+        "the resource changed meanwhile (stale version) or already exists",
+    ),
+    ("body_too_large", 413, "the body is larger than the limit"),
+    (
+        "unsupported_media_type",
+        415,
+        "the body is not application/json",
+    ),
+    (
+        "invalid_vacancy",
+        422,
+        "the vacancy breaks a rule (the detail names the field)",
+    ),
+    (
+        "invalid_profile",
+        422,
+        "the profile breaks a rule (the detail names the field)",
+    ),
+    (
+        "invalid_reference",
+        422,
+        "a code or URI that the loaded taxonomy or geography does not have",
+    ),
+    ("invalid_data", 422, "the store refused the data"),
+    (
+        "rate_limited",
+        429,
+        "too many requests for this token (see Retry-After)",
+    ),
+    ("internal_error", 500, "a failure of ours, logged"),
+    (
+        "database_unavailable",
+        503,
+        "the database is not reachable (see Retry-After)",
+    ),
+    (
+        "index_stale",
+        503,
+        "the index is behind the store (see Retry-After)",
+    ),
+    (
+        "index_error",
+        503,
+        "the index could not answer (see Retry-After)",
+    ),
+    (
+        "reference_data_error",
+        503,
+        "the taxonomy or geography could not be loaded",
+    ),
+    (
+        "timeout",
+        503,
+        "the request took too long (see Retry-After)",
+    ),
+];
+
+/// The status of a problem code of [`PROBLEMS`].
+pub fn problem_status(code: &str) -> Option<u16> {
+    PROBLEMS
+        .iter()
+        .find(|(c, _, _)| *c == code)
+        .map(|(_, status, _)| *status)
+}
+
 /// An error answer of the API.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
@@ -16,8 +171,8 @@ pub struct ApiError {
     pub retry_after: Option<u64>,
 }
 
-/// The JSON body of an error answer.
-#[derive(Debug, Serialize)]
+/// The JSON body of an error answer (RFC 9457).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Problem<'a> {
     #[serde(rename = "type")]
     pub kind: String,

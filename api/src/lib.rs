@@ -7,6 +7,7 @@ pub mod config;
 pub mod demo;
 pub mod error;
 pub mod metrics;
+pub mod openapi;
 pub mod routes;
 pub mod server;
 pub mod ui;

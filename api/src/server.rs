@@ -16,6 +16,7 @@ use indexer::index::{IndexRoot, ReferenceData, SearchIndex};
 use indexer::matching::MatchEngine;
 use indexer::store::{Backend, Store};
 use matcher::normalize::{OccupationCoder, SkillExtractor};
+use matcher::references::References;
 use matcher::scoring::ScoringConfig;
 
 use crate::auth::{new_request_id, RateLimiter, RequestId};
@@ -38,6 +39,10 @@ pub struct AppState {
     pub feed_coding: Arc<FeedCoding>,
     pub limiter: Arc<RateLimiter>,
     pub metrics: Arc<Metrics>,
+    /// What every write is checked against (strict references).
+    pub references: Arc<References>,
+    /// `GET /openapi.json`, built once with the reference data's codes.
+    pub openapi: web::Bytes,
 }
 
 impl std::fmt::Debug for AppState {
@@ -67,7 +72,18 @@ impl AppState {
         let records = engine.warm()?;
         tracing::info!(records, "match records loaded");
         let coders = Coders::load(&reference.taxonomy, &reference.geography, data_dir)?;
+        let industries = store
+            .read(indexer::store::taxonomy::load_industries)?
+            .map(Arc::new);
+        let references = Arc::new(References::new(
+            Arc::clone(&reference.taxonomy),
+            Arc::clone(&reference.geography),
+            industries,
+        ));
+        let openapi = crate::openapi::build(Some(&references)).to_string().into();
         Ok(AppState {
+            references,
+            openapi,
             engine: Arc::new(engine),
             coder: Arc::clone(&coders.occupations),
             extractor: Arc::clone(&coders.skills),
@@ -213,7 +229,30 @@ impl Application {
     }
 }
 
+/// Liveness.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Health {
+    #[schema(example = "ok")]
+    pub status: String,
+    pub version: String,
+}
+
+/// Readiness.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Ready {
+    #[schema(example = "ready")]
+    pub status: String,
+    /// sqlite or postgres.
+    pub database: String,
+}
+
 /// Liveness: the process answers.
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    operation_id = "healthz",
+    responses((status = 200, description = "alive", body = Health)),
+)]
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(serde_json::json!({
         "status": "ok",
@@ -222,6 +261,12 @@ pub async fn healthz() -> HttpResponse {
 }
 
 /// Readiness: the store answers a query.
+#[utoipa::path(
+    get,
+    path = "/readyz",
+    operation_id = "readyz",
+    responses((status = 200, description = "ready", body = Ready)),
+)]
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let store = state.store.clone();
     let backend = store.backend();
@@ -240,7 +285,13 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError
     })))
 }
 
-/// Prometheus text format.
+/// Prometheus metrics, text format.
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    operation_id = "metrics",
+    responses((status = 200, description = "metrics", content_type = "text/plain", body = String)),
+)]
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")

@@ -37,14 +37,14 @@ pub struct AssignmentOptions {
 }
 
 /// A vacancy and how well it fits.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Choice {
     pub vacancy_id: i64,
     pub score: f64,
 }
 
 /// One member's result.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Placement {
     pub profile_id: i64,
     pub home_region: Option<String>,
@@ -53,7 +53,7 @@ pub struct Placement {
 }
 
 /// Per home region of the members.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct RegionReport {
     /// Region code, or `abroad` / `unknown`.
     pub region: String,
@@ -67,7 +67,7 @@ pub struct RegionReport {
 }
 
 /// A cohort's assignment.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CohortAssignment {
     pub members: u64,
     pub placed: u64,

@@ -46,7 +46,7 @@ pub struct SearchPage {
 }
 
 /// Counts per value over every matching vacancy.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct Facets {
     pub region: BTreeMap<String, u64>,
     /// ISCO major group (1 digit).

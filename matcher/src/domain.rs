@@ -10,6 +10,7 @@ use std::str::FromStr;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 /// A value of a closed vocabulary could not be parsed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -25,7 +26,7 @@ pub struct InvalidValue {
 macro_rules! vocabulary {
     ($(#[$meta:meta])* $name:ident, $kind:literal { $($variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
         pub enum $name {
             $(#[serde(rename = $text)] $variant),+
         }
@@ -137,7 +138,7 @@ vocabulary!(
 macro_rules! typed_id {
     ($(#[$meta:meta])* $name:ident) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
         #[serde(transparent)]
         pub struct $name(pub i64);
 
@@ -156,7 +157,7 @@ typed_id!(ProfileId);
 typed_id!(CohortId);
 
 /// An organization using Kohtaanto.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Organization {
     pub id: OrgId,
     pub kind: OrgKind,
@@ -169,14 +170,14 @@ pub struct Organization {
 
 /// A skill as written on a vacancy or profile: an ESCO concept where known,
 /// always with a human label (free text is kept when no concept matched).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SkillRef {
     pub uri: Option<String>,
     pub label: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VacancySkill {
     pub skill: SkillRef,
@@ -184,7 +185,7 @@ pub struct VacancySkill {
 }
 
 /// A language requirement or a language skill (ISO 639-1 code + CEFR level).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LanguageSkill {
     pub language: String,
@@ -244,8 +245,38 @@ impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for Requirement<T> {
     }
 }
 
+/// The OpenAPI schema of a list of language requirements: a language skill
+/// with `hard` beside its fields.
+fn language_requirements() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{AllOfBuilder, ObjectBuilder, Type};
+    let hard = ObjectBuilder::new()
+        .property("hard", ObjectBuilder::new().schema_type(Type::Boolean))
+        .description(Some("true: a hard requirement that filters candidates"));
+    let item = AllOfBuilder::new()
+        .item(utoipa::openapi::Ref::from_schema_name("LanguageSkill"))
+        .item(hard);
+    utoipa::openapi::schema::Array::new(item)
+}
+
+/// The OpenAPI schema of a list of plain requirements: `{"value", "hard"}`
+/// or a bare string (a soft requirement).
+fn plain_requirements() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
+    let text = || {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .min_length(Some(1))
+            .max_length(Some(100))
+    };
+    let object = ObjectBuilder::new()
+        .property("value", text())
+        .required("value")
+        .property("hard", ObjectBuilder::new().schema_type(Type::Boolean));
+    utoipa::openapi::schema::Array::new(OneOfBuilder::new().item(object).item(text()))
+}
+
 /// Everything that defines a vacancy, as written by its owner or a feed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct VacancyDraft {
     pub source: String,
     pub source_id: String,
@@ -267,10 +298,15 @@ pub struct VacancyDraft {
     pub positions: i32,
     pub salary_min_eur: Option<i32>,
     pub salary_max_eur: Option<i32>,
+    #[schema(schema_with = language_requirements)]
     pub languages: Vec<Requirement<LanguageSkill>>,
+    /// Driving licence classes (B, C, CE…).
+    #[schema(schema_with = plain_requirements)]
     pub licences: Vec<Requirement<String>>,
+    #[schema(schema_with = plain_requirements)]
     pub certificates: Vec<Requirement<String>>,
     pub start_date: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "utc::option")]
     pub expires_at: Option<NaiveDateTime>,
     pub visibility: Visibility,
     /// Agencies a `shared` vacancy is shared with.
@@ -279,7 +315,7 @@ pub struct VacancyDraft {
 }
 
 /// A stored vacancy.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct Vacancy {
     pub id: VacancyId,
     pub version: i64,
@@ -291,7 +327,7 @@ pub struct Vacancy {
 
 /// Contact details of a jobseeker, kept apart from every matching field: they
 /// are never indexed, never scored, and never shown to agencies.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ContactDetails {
     pub full_name: String,
@@ -302,7 +338,7 @@ pub struct ContactDetails {
 }
 
 /// One line of work history.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WorkExperience {
     pub occupation_uri: Option<String>,
@@ -311,7 +347,7 @@ pub struct WorkExperience {
 }
 
 /// Everything that defines a jobseeker profile.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct ProfileDraft {
     pub managing_org: OrgId,
     pub contact: ContactDetails,
@@ -338,13 +374,15 @@ pub struct ProfileDraft {
     pub work_time_preference: WorkTimePreference,
     pub available_from: Option<NaiveDate>,
     pub consent_agencies: bool,
+    #[serde(default, deserialize_with = "utc::option")]
     pub consent_expires_at: Option<NaiveDateTime>,
     pub status: ProfileStatus,
+    #[serde(deserialize_with = "utc::required")]
     pub last_active_at: NaiveDateTime,
 }
 
 /// A stored jobseeker profile with its pseudonymous id.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct JobseekerProfile {
     pub id: ProfileId,
     pub pseudonym: String,
@@ -353,6 +391,29 @@ pub struct JobseekerProfile {
     pub updated_at: NaiveDateTime,
     #[serde(flatten)]
     pub draft: ProfileDraft,
+}
+
+/// Date-times are UTC. Answers write them without an offset; a client may
+/// also send RFC 3339 with one (`Z`, `+02:00`), converted to UTC.
+mod utc {
+    use chrono::NaiveDateTime;
+    use serde::{Deserialize, Deserializer};
+
+    fn parse<E: serde::de::Error>(text: &str) -> Result<NaiveDateTime, E> {
+        text.parse::<NaiveDateTime>()
+            .or_else(|_| chrono::DateTime::parse_from_rfc3339(text).map(|t| t.naive_utc()))
+            .map_err(|_| E::custom(format!("{text:?} is not a date-time (RFC 3339)")))
+    }
+
+    pub fn required<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDateTime, D::Error> {
+        parse(&String::deserialize(d)?)
+    }
+
+    pub fn option<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDateTime>, D::Error> {
+        Option::<String>::deserialize(d)?
+            .map(|t| parse(&t))
+            .transpose()
+    }
 }
 
 /// A draft that breaks a rule of the domain: which field, and why.

@@ -10,6 +10,7 @@ pub mod normalize;
 pub mod picture;
 pub mod ranking;
 pub mod records;
+pub mod references;
 pub mod retrieval;
 pub mod scoring;
 pub mod taxonomy;

@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Open vacancies and active jobseekers of one occupation group somewhere.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Counts {
     pub vacancies: u64,
     pub jobseekers: u64,
@@ -23,7 +23,7 @@ impl Counts {
 }
 
 /// How a region's market for a group compares with the country's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Balance {
     /// Tighter than the country by more than [`MARGIN`]: short of workers.
@@ -54,7 +54,7 @@ pub fn balance(local: Counts, national: Counts) -> Balance {
 }
 
 /// The cross-regional view of one pair.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CrossRegional {
     /// ISCO-08 minor group (3 digits) of the vacancy's occupation.
     pub occupation_group: String,
@@ -71,7 +71,9 @@ pub struct CrossRegional {
 }
 
 /// The geographic level of a picture's rows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum AreaLevel {
     /// The whole country, one row.
@@ -103,7 +105,7 @@ impl std::str::FromStr for AreaLevel {
 }
 
 /// What a picture's columns are.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "kind", content = "level", rename_all = "snake_case")]
 pub enum Grouping {
     /// ISCO-08 groups at level 1–4 (0: no split).
@@ -159,7 +161,7 @@ impl Tally {
 }
 
 /// The published figures of one cell.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Figures {
     pub open_vacancies: Option<u64>,
     pub open_positions: Option<u64>,
@@ -270,14 +272,14 @@ pub fn disclosure_control(cells: &[(usize, usize, Tally)], counts_jobseekers: bo
 }
 
 /// A named area or group.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Label {
     pub code: String,
     pub name: String,
 }
 
 /// One published row.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Row {
     pub area: Label,
     /// `None` in the per-area table.
@@ -287,7 +289,7 @@ pub struct Row {
 }
 
 /// Mismatch indexes of a picture.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Mismatch {
     /// Across the areas of the picture's level.
     pub across_areas: Option<f64>,
@@ -299,7 +301,7 @@ pub struct Mismatch {
 
 /// Open positions of region `to` with a good match among the jobseekers of
 /// region `from` whose mobility reaches `to`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Flow {
     pub from: Label,
     pub to: Label,
@@ -309,7 +311,7 @@ pub struct Flow {
 }
 
 /// The cross-region potential matrix.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Potential {
     /// A pair at or above this score is a good match.
     pub min_score: f64,
@@ -328,7 +330,7 @@ pub struct Potential {
 }
 
 /// A labour-market picture.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Picture {
     /// The moment open and active are judged at.
     pub as_of: chrono::NaiveDateTime,

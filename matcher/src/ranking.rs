@@ -103,7 +103,7 @@ impl TextTerms {
 }
 
 /// One ranked result.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Ranked {
     /// The id of the ranked record (profile or vacancy).
     pub id: i64,

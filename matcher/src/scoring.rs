@@ -105,7 +105,19 @@ fn hex_lower(bytes: &[u8]) -> String {
 }
 
 /// The features, in the order explanations list them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Feature {
     Skills,
@@ -148,7 +160,7 @@ impl Feature {
 }
 
 /// One feature's part of a score.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct FeatureScore {
     pub feature: Feature,
     /// In [0, 1].
@@ -162,7 +174,7 @@ pub struct FeatureScore {
 }
 
 /// How a pair relates geographically.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Mobility {
     pub distance_km: Option<f64>,
     pub within_commute: bool,
@@ -172,7 +184,7 @@ pub struct Mobility {
 }
 
 /// A scored pair with everything needed to explain it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PairScore {
     pub total: f64,
     pub features: Vec<FeatureScore>,
@@ -196,7 +208,9 @@ pub enum Ineligible {
 }
 
 /// Which geography makes a pair eligible.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Scope {
     /// What each jobseeker's own mobility allows: within the commute radius,

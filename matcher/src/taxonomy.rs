@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 /// A language the service speaks: Finnish, Swedish (Finland's two official
 /// languages) and English (the language of ESCO's full text).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     Fi,
@@ -64,7 +64,7 @@ impl FromStr for Lang {
 
 /// A preferred label in English (always present in ESCO) and, where ESCO has
 /// them, Finnish and Swedish.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Labels {
     pub en: String,
     pub fi: Option<String>,

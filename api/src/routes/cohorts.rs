@@ -7,18 +7,31 @@ use indexer::store::access::{self, ProfileViewer};
 use indexer::store::cohorts as store_cohorts;
 use matcher::domain::{ProfileId, Role};
 use serde::Deserialize;
+use utoipa::ToSchema;
 
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::server::{blocking, AppState};
 
-#[derive(Debug, Deserialize)]
+/// A change situation: the workers one employer lays off.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CohortBody {
     name: String,
     employer_name: String,
+    /// Profiles the adviser may see (1–5,000).
+    #[schema(min_items = 1, max_items = 5000)]
     profile_ids: Vec<i64>,
 }
+
+/// Create a cohort: the workers one employer lays off (advisers).
+#[utoipa::path(
+    post,
+    path = "/v1/cohorts",
+    operation_id = "create_cohort",
+    request_body = CohortBody,
+    responses((status = 201, description = "created", body = indexer::store::cohorts::Cohort)),
+)]
 
 pub async fn create(
     caller: Caller,
@@ -80,16 +93,35 @@ pub async fn create(
         .json(cohort))
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// How to assign a cohort; every field is optional.
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AssignBody {
+    /// A pair at or above this score is a good match (default 0.5).
+    #[schema(minimum = 0.0, maximum = 1.0)]
     min_score: Option<f64>,
+    /// Candidate vacancies per member (default 20).
+    #[schema(minimum = 1, maximum = 200)]
     candidates: Option<usize>,
+    /// Alternatives reported per member (default 3).
+    #[schema(minimum = 0, maximum = 20)]
     alternatives: Option<usize>,
+    #[schema(value_type = Option<matcher::scoring::Scope>)]
     scope: Option<String>,
     /// The language of skill labels in the report (else `Accept-Language`).
+    #[schema(value_type = Option<matcher::taxonomy::Lang>)]
     lang: Option<String>,
 }
+
+/// Assign a cohort nationwide: optimal under open positions and mobility.
+#[utoipa::path(
+    post,
+    path = "/v1/cohorts/{id}/assignments",
+    operation_id = "assign_cohort",
+    params(("id" = i64, Path, description = "cohort id")),
+    request_body(content = Option<AssignBody>, description = "optional"),
+    responses((status = 200, description = "the assignment", body = indexer::cohorts::CohortAssignment)),
+)]
 
 pub async fn assign(
     caller: Caller,
@@ -113,10 +145,18 @@ pub async fn assign(
             .parse()
             .map_err(|e: String| ApiError::bad_request("invalid_scope", e))?,
     };
+    let candidates = b.candidates.unwrap_or(20);
+    let alternatives = b.alternatives.unwrap_or(3);
+    if !(1..=200).contains(&candidates) || alternatives > 20 {
+        return Err(ApiError::bad_request(
+            "invalid_body",
+            "candidates must be 1–200 and alternatives 0–20",
+        ));
+    }
     let options = AssignmentOptions {
         min_score,
-        candidates: b.candidates.unwrap_or(20).clamp(1, 200),
-        alternatives: b.alternatives.unwrap_or(3).min(20),
+        candidates,
+        alternatives,
         scope,
         now: chrono::Utc::now().naive_utc(),
         lang: super::reference::language(&request, b.lang.as_deref())?,

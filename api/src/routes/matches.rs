@@ -9,22 +9,109 @@ use indexer::store::access;
 use matcher::domain::{Role, Vacancy, VacancyId};
 use matcher::ranking::Ranked;
 use matcher::retrieval::{ProfileAccess, VacancyAccess};
+use matcher::scoring::PairScore;
 use matcher::scoring::Scope;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
 
 use super::page_size;
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::server::{blocking, AppState};
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct MatchQuery {
+    /// Results to return.
+    #[param(minimum = 1, maximum = 100, default = 20)]
     limit: Option<usize>,
+    /// Which geography makes a pair eligible (default `mobility`: what each
+    /// jobseeker's own mobility allows).
+    #[param(value_type = Option<Scope>)]
     scope: Option<String>,
+    /// Explain each score feature by feature (default true).
     explain: Option<bool>,
+    /// Language of the explanations (default: `Accept-Language`, else fi).
+    #[param(value_type = Option<matcher::taxonomy::Lang>)]
     lang: Option<String>,
+}
+
+/// A score: explained feature by feature, or only its total
+/// (`explain=false`).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum RankedScore {
+    Explained(PairScore),
+    Total(ScoreTotal),
+}
+
+/// Only the total of a score.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScoreTotal {
+    pub total: f64,
+}
+
+/// One ranked candidate or vacancy.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RankedItem {
+    /// The profile or vacancy id.
+    pub id: i64,
+    pub score: RankedScore,
+    /// Shortage in the vacancy's region, surplus in the jobseeker's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cross_regional: Option<matcher::picture::CrossRegional>,
+    /// The candidate's pseudonym (candidate rankings).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pseudonym: Option<String>,
+}
+
+/// A ranking with everything needed to replay and explain it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Ranking {
+    /// The match log id of this ranking.
+    pub request_id: String,
+    /// Whether every eligible record was scored (else the index bound
+    /// proved the top k exact).
+    pub exhaustive: bool,
+    pub config_hash: String,
+    pub taxonomy_version: String,
+    pub results: Vec<RankedItem>,
+}
+
+/// What an employer may know of a ranking of candidates: how many fit and
+/// how well, never who.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AnonymousRanking {
+    pub request_id: String,
+    pub candidates: usize,
+    pub results: Vec<AnonymousResult>,
+    pub config_hash: String,
+}
+
+/// One anonymous candidate: no id, pseudonym, home or distance.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AnonymousResult {
+    pub rank: usize,
+    pub total: f64,
+    pub matched_skills: Vec<String>,
+    pub missing_essential_skills: Vec<String>,
+    pub within_commute: bool,
+    pub willing_to_relocate: bool,
+    /// Whether the pair is flagged cross-regional (shortage there, surplus here).
+    pub cross_regional: Option<bool>,
+}
+
+/// Candidates as the caller's role may see them: a full ranking
+/// (advisers, agencies) or an anonymous one (employers).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum CandidateRanking {
+    Full(Ranking),
+    Anonymous(AnonymousRanking),
 }
 
 struct Options {
@@ -60,53 +147,63 @@ fn request(caller: &Caller, o: &Options) -> MatchRequest {
     }
 }
 
-fn ranked(r: &Ranked, explain: bool) -> Value {
-    let mut v = serde_json::to_value(r).unwrap_or(Value::Null);
-    if !explain {
-        if let Some(score) = v.get_mut("score").and_then(Value::as_object_mut) {
-            let total = score.get("total").cloned();
-            score.clear();
-            if let Some(t) = total {
-                score.insert("total".into(), t);
-            }
-        }
+fn ranked(r: &Ranked, explain: bool, pseudonym: Option<String>) -> RankedItem {
+    RankedItem {
+        id: r.id,
+        score: if explain {
+            RankedScore::Explained(r.score.clone())
+        } else {
+            RankedScore::Total(ScoreTotal {
+                total: r.score.total,
+            })
+        },
+        cross_regional: r.cross_regional.clone(),
+        pseudonym,
     }
-    v
 }
 
 /// What an employer may know of a ranking: how many fit and how well, never
 /// who (no id, pseudonym, home or distance).
-fn anonymous(result: &MatchResult) -> Value {
-    json!({
-        "request_id": result.request_id,
-        "candidates": result.results.len(),
-        "results": result.results.iter().enumerate().map(|(i, r)| json!({
-            "rank": i + 1,
-            "total": r.score.total,
-            "matched_skills": r.score.matched_skills,
-            "missing_essential_skills": r.score.missing_essential_skills,
-            "within_commute": r.score.mobility.within_commute,
-            "willing_to_relocate": r.score.mobility.willing_to_relocate,
-            "cross_regional": r.cross_regional.as_ref().map(|c| c.flagged),
-        })).collect::<Vec<_>>(),
-        "config_hash": result.config_hash,
-    })
+fn anonymous(result: &MatchResult) -> AnonymousRanking {
+    AnonymousRanking {
+        request_id: result.request_id.clone(),
+        candidates: result.results.len(),
+        results: result
+            .results
+            .iter()
+            .enumerate()
+            .map(|(i, r)| AnonymousResult {
+                rank: i + 1,
+                total: r.score.total,
+                matched_skills: r.score.matched_skills.clone(),
+                missing_essential_skills: r.score.missing_essential_skills.clone(),
+                within_commute: r.score.mobility.within_commute,
+                willing_to_relocate: r.score.mobility.willing_to_relocate,
+                cross_regional: r.cross_regional.as_ref().map(|c| c.flagged),
+            })
+            .collect(),
+        config_hash: result.config_hash.clone(),
+    }
 }
 
-fn full(result: &MatchResult, explain: bool, with_pseudonyms: &[(i64, String)]) -> Value {
-    json!({
-        "request_id": result.request_id,
-        "exhaustive": result.exhaustive,
-        "config_hash": result.config_hash,
-        "taxonomy_version": result.taxonomy_version,
-        "results": result.results.iter().map(|r| {
-            let mut v = ranked(r, explain);
-            if let Some((_, p)) = with_pseudonyms.iter().find(|(id, _)| *id == r.id) {
-                v["pseudonym"] = json!(p);
-            }
-            v
-        }).collect::<Vec<_>>(),
-    })
+fn full(result: &MatchResult, explain: bool, with_pseudonyms: &[(i64, String)]) -> Ranking {
+    Ranking {
+        request_id: result.request_id.clone(),
+        exhaustive: result.exhaustive,
+        config_hash: result.config_hash.clone(),
+        taxonomy_version: result.taxonomy_version.clone(),
+        results: result
+            .results
+            .iter()
+            .map(|r| {
+                let pseudonym = with_pseudonyms
+                    .iter()
+                    .find(|(id, _)| *id == r.id)
+                    .map(|(_, p)| p.clone());
+                ranked(r, explain, pseudonym)
+            })
+            .collect(),
+    }
 }
 
 /// Rank candidates for `vacancy` as `caller`, audit the query, and shape
@@ -169,12 +266,20 @@ async fn rank_for(
     })
     .await?;
     Ok(HttpResponse::Ok().json(if caller.role == Role::Employer {
-        anonymous(&result)
+        CandidateRanking::Anonymous(anonymous(&result))
     } else {
-        full(&result, o.explain, &pseudonyms)
+        CandidateRanking::Full(full(&result, o.explain, &pseudonyms))
     }))
 }
 
+/// Ranked candidates for a vacancy (anonymous summaries for employers).
+#[utoipa::path(
+    get,
+    path = "/v1/vacancies/{id}/candidates",
+    operation_id = "vacancy_candidates",
+    params(("id" = i64, Path, description = "vacancy id"), MatchQuery),
+    responses((status = 200, description = "the ranking", body = CandidateRanking)),
+)]
 pub async fn candidates(
     caller: Caller,
     http: HttpRequest,
@@ -201,6 +306,15 @@ pub async fn candidates(
     rank_for(&state, &caller, vacancy, o).await
 }
 
+/// Rank candidates for a vacancy given in the body, not stored.
+#[utoipa::path(
+    post,
+    path = "/v1/match/candidates",
+    operation_id = "match_candidates",
+    params(MatchQuery),
+    request_body(content = Object, description = "a vacancy, as for POST /v1/vacancies"),
+    responses((status = 200, description = "the ranking", body = CandidateRanking)),
+)]
 pub async fn candidates_for_body(
     caller: Caller,
     http: HttpRequest,
@@ -222,6 +336,14 @@ pub async fn candidates_for_body(
     rank_for(&state, &caller, vacancy, o).await
 }
 
+/// Ranked vacancies for a jobseeker.
+#[utoipa::path(
+    get,
+    path = "/v1/profiles/{id}/vacancies",
+    operation_id = "profile_vacancies",
+    params(("id" = i64, Path, description = "profile id"), MatchQuery),
+    responses((status = 200, description = "the ranking", body = Ranking)),
+)]
 pub async fn vacancies(
     caller: Caller,
     http: HttpRequest,

@@ -7,21 +7,57 @@ use indexer::picture::PictureRequest;
 use matcher::domain::Role;
 use matcher::picture::{CsvTable, Grouping};
 use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::routes::reference::language;
 use crate::server::{blocking, AppState};
 
-#[derive(Debug, Default, Deserialize)]
+/// Industry columns of a picture: TOL 2008 sections or divisions (the
+/// query's vocabulary, parsed where it is read).
+#[derive(Debug, ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum IndustryLevelParam {
+    Section,
+    Division,
+}
+
+/// The table of a CSV picture.
+#[derive(Debug, ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+enum TableParam {
+    Cells,
+    Areas,
+    Groups,
+    Flows,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct PictureQuery {
+    /// Rows (default region).
+    #[param(value_type = Option<matcher::picture::AreaLevel>)]
     by: Option<String>,
+    /// ISCO-08 level of the columns (default 1); not with `industry`.
+    #[param(minimum = 1, maximum = 4)]
     occupation_level: Option<u8>,
+    /// Columns by TOL 2008 industry instead; not with `occupation_level`.
+    #[param(value_type = Option<IndustryLevelParam>)]
     industry: Option<String>,
+    /// Add the cross-region potential matrix (scores every open position).
     potential: Option<bool>,
+    /// A good match for the potential matrix (default 0.5).
+    #[param(minimum = 0.0, maximum = 1.0)]
     min_score: Option<f64>,
+    /// The table of a CSV answer (default cells).
+    #[param(value_type = Option<TableParam>)]
     table: Option<String>,
+    /// Language of the names (default: `Accept-Language`, else fi).
+    #[param(value_type = Option<matcher::taxonomy::Lang>)]
     lang: Option<String>,
 }
 
@@ -107,6 +143,20 @@ async fn serve(
     Ok(HttpResponse::Ok().json(picture))
 }
 
+/// The labour-market picture: positions, jobseekers, tightness, days open
+/// per area × occupation (or industry), Jackman–Roper mismatch,
+/// cross-region potential; CSV with `Accept: text/csv` (analysts: cells
+/// under 5 withheld).
+#[utoipa::path(
+    get,
+    path = "/v1/picture",
+    operation_id = "picture",
+    params(PictureQuery),
+    responses((status = 200, description = "the picture", content(
+        (matcher::picture::Picture = "application/json"),
+        (String = "text/csv"),
+    ))),
+)]
 pub async fn picture(
     caller: Caller,
     state: web::Data<AppState>,
@@ -116,6 +166,14 @@ pub async fn picture(
     serve(caller, state, request, query.into_inner(), false).await
 }
 
+/// The labour-market picture as CSV (one table, see `table`).
+#[utoipa::path(
+    get,
+    path = "/v1/picture.csv",
+    operation_id = "picture_csv",
+    params(PictureQuery),
+    responses((status = 200, description = "one table of the picture", content_type = "text/csv", body = String)),
+)]
 pub async fn picture_csv(
     caller: Caller,
     state: web::Data<AppState>,

@@ -9,8 +9,10 @@ use matcher::domain::{
     ContactDetails, JobseekerProfile, OrgId, ProfileDraft, ProfileId, ProfileStatus, Relocation,
     RemotePreference, Role, WorkTimePreference,
 };
-use serde::Deserialize;
-use serde_json::{json, Value};
+use matcher::domain::{LanguageSkill, SkillRef, WorkExperience};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
 
 use super::{cursor, merge_patch, page_size, MAX_PAGE};
 use crate::auth::Caller;
@@ -30,57 +32,115 @@ pub fn viewer(caller: &Caller) -> Result<ProfileViewer, ApiError> {
     }
 }
 
-/// Matching fields only: no name, contact details or notes.
-pub fn pseudonymous_view(p: &JobseekerProfile) -> Value {
-    let d = &p.draft;
-    json!({
-        "id": p.id,
-        "pseudonym": p.pseudonym,
-        "home_municipality_code": d.home_municipality_code,
-        "abroad_country": d.abroad_country,
-        "max_commute_km": d.max_commute_km,
-        "relocation": d.relocation,
-        "relocation_regions": d.relocation_regions,
-        "remote_preference": d.remote_preference,
-        "desired_occupations": d.desired_occupations,
-        "work_history": d.work_history,
-        "skills": d.skills,
-        "education_level": d.education_level,
-        "education_field": d.education_field,
-        "languages": d.languages,
-        "licences": d.licences,
-        "certificates": d.certificates,
-        "work_time_preference": d.work_time_preference,
-        "available_from": d.available_from,
-        "status": d.status,
-    })
+/// A jobseeker as advisers of other offices and agencies see them:
+/// matching fields only, no name, contact details or notes.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PseudonymousProfile {
+    pub id: ProfileId,
+    pub pseudonym: String,
+    pub home_municipality_code: Option<String>,
+    pub abroad_country: Option<String>,
+    pub max_commute_km: i32,
+    pub relocation: Relocation,
+    pub relocation_regions: Vec<String>,
+    pub remote_preference: RemotePreference,
+    pub desired_occupations: Vec<String>,
+    pub work_history: Vec<WorkExperience>,
+    pub skills: Vec<SkillRef>,
+    pub education_level: Option<i32>,
+    pub education_field: Option<String>,
+    pub languages: Vec<LanguageSkill>,
+    pub licences: Vec<String>,
+    pub certificates: Vec<String>,
+    pub work_time_preference: WorkTimePreference,
+    pub available_from: Option<chrono::NaiveDate>,
+    pub status: ProfileStatus,
 }
 
 /// What an employer sees of a candidate introduced to its vacancy: the
 /// fields the job needs, no home, contact or notes.
-pub fn introduced_view(p: &JobseekerProfile) -> Value {
-    let d = &p.draft;
-    json!({
-        "pseudonym": p.pseudonym,
-        "work_history": d.work_history,
-        "skills": d.skills,
-        "education_level": d.education_level,
-        "languages": d.languages,
-        "licences": d.licences,
-        "certificates": d.certificates,
-        "work_time_preference": d.work_time_preference,
-        "available_from": d.available_from,
-    })
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IntroducedProfile {
+    pub pseudonym: String,
+    pub work_history: Vec<WorkExperience>,
+    pub skills: Vec<SkillRef>,
+    pub education_level: Option<i32>,
+    pub languages: Vec<LanguageSkill>,
+    pub licences: Vec<String>,
+    pub certificates: Vec<String>,
+    pub work_time_preference: WorkTimePreference,
+    pub available_from: Option<chrono::NaiveDate>,
+}
+
+/// A profile as the caller's role may see it: whole (the managing
+/// office), pseudonymous (other advisers, agencies) or as introduced
+/// (employers).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum ProfileView {
+    Managed(JobseekerProfile),
+    Pseudonymous(PseudonymousProfile),
+    Introduced(IntroducedProfile),
+}
+
+/// A page of the office's profiles.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProfilePage {
+    pub items: Vec<ProfileView>,
+    /// The `cursor` of the next page; null on the last.
+    pub next_cursor: Option<String>,
+}
+
+/// Matching fields only: no name, contact details or notes.
+pub fn pseudonymous_view(p: &JobseekerProfile) -> PseudonymousProfile {
+    let d = p.draft.clone();
+    PseudonymousProfile {
+        id: p.id,
+        pseudonym: p.pseudonym.clone(),
+        home_municipality_code: d.home_municipality_code,
+        abroad_country: d.abroad_country,
+        max_commute_km: d.max_commute_km,
+        relocation: d.relocation,
+        relocation_regions: d.relocation_regions,
+        remote_preference: d.remote_preference,
+        desired_occupations: d.desired_occupations,
+        work_history: d.work_history,
+        skills: d.skills,
+        education_level: d.education_level,
+        education_field: d.education_field,
+        languages: d.languages,
+        licences: d.licences,
+        certificates: d.certificates,
+        work_time_preference: d.work_time_preference,
+        available_from: d.available_from,
+        status: d.status,
+    }
+}
+
+/// What an employer sees of a candidate introduced to its vacancy.
+pub fn introduced_view(p: &JobseekerProfile) -> IntroducedProfile {
+    let d = p.draft.clone();
+    IntroducedProfile {
+        pseudonym: p.pseudonym.clone(),
+        work_history: d.work_history,
+        skills: d.skills,
+        education_level: d.education_level,
+        languages: d.languages,
+        licences: d.licences,
+        certificates: d.certificates,
+        work_time_preference: d.work_time_preference,
+        available_from: d.available_from,
+    }
 }
 
 /// The profile as `caller` may see it.
-pub fn view(caller: &Caller, p: &JobseekerProfile) -> Value {
+pub fn view(caller: &Caller, p: &JobseekerProfile) -> ProfileView {
     match caller.role {
-        Role::Adviser if p.draft.managing_org == caller.org => {
-            serde_json::to_value(p).unwrap_or(Value::Null)
-        }
-        Role::Adviser | Role::Recruiter => pseudonymous_view(p),
-        _ => introduced_view(p),
+        Role::Adviser if p.draft.managing_org == caller.org => ProfileView::Managed(p.clone()),
+        Role::Adviser | Role::Recruiter => ProfileView::Pseudonymous(pseudonymous_view(p)),
+        _ => ProfileView::Introduced(introduced_view(p)),
     }
 }
 
@@ -151,6 +211,32 @@ fn invalid(e: impl std::fmt::Display) -> ApiError {
     )
 }
 
+/// The rules of a profile draft, then its references (422
+/// `invalid_profile` / `invalid_reference`).
+fn check(state: &AppState, draft: &ProfileDraft) -> Result<(), ApiError> {
+    draft.validate().map_err(invalid)?;
+    state.references.check_profile(draft).map_err(|e| {
+        let code = if e.field.ends_with("_from") || e.field.ends_with("_at") {
+            "invalid_profile"
+        } else {
+            "invalid_reference"
+        };
+        ApiError::new(
+            actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+            code,
+            e.to_string(),
+        )
+    })
+}
+
+/// Create a jobseeker profile managed by the caller's office.
+#[utoipa::path(
+    post,
+    path = "/v1/profiles",
+    operation_id = "create_profile",
+    request_body(content = Object, description = "a profile: contact.full_name and a home municipality (or a country abroad) required"),
+    responses((status = 201, description = "created; Location names it", body = JobseekerProfile)),
+)]
 pub async fn create(
     caller: Caller,
     state: web::Data<AppState>,
@@ -161,7 +247,7 @@ pub async fn create(
     merge_patch(&mut value, &body, FIXED)?;
     let draft: ProfileDraft = serde_json::from_value(value)
         .map_err(|e| ApiError::bad_request("invalid_body", e.to_string()))?;
-    draft.validate().map_err(invalid)?;
+    check(&state, &draft)?;
     let store = state.store.clone();
     let who = caller.clone();
     let created = blocking(move || {
@@ -179,13 +265,26 @@ pub async fn create(
         .json(view(&caller, &created)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// Page size.
+    #[param(minimum = 1, maximum = 100, default = 20)]
     limit: Option<usize>,
+    /// The `next_cursor` of the previous page.
+    #[param(pattern = "^[0-9]{0,18}$")]
     cursor: Option<String>,
 }
 
+/// The profiles the caller's office manages (each view audited).
+#[utoipa::path(
+    get,
+    path = "/v1/profiles",
+    operation_id = "list_profiles",
+    params(ListQuery),
+    responses((status = 200, description = "a page of profiles", body = ProfilePage)),
+)]
 pub async fn list(
     caller: Caller,
     state: web::Data<AppState>,
@@ -215,10 +314,10 @@ pub async fn list(
     let next = (page.len() == limit)
         .then(|| page.last().map(|p| p.id.to_string()))
         .flatten();
-    Ok(HttpResponse::Ok().json(json!({
-        "items": page.iter().map(|p| view(&caller, p)).collect::<Vec<_>>(),
-        "next_cursor": next,
-    })))
+    Ok(HttpResponse::Ok().json(ProfilePage {
+        items: page.iter().map(|p| view(&caller, p)).collect(),
+        next_cursor: next,
+    }))
 }
 
 /// Read profile `id` as `caller` may, auditing the view with `action`.
@@ -246,6 +345,14 @@ pub async fn read_audited(
     .ok_or_else(|| ApiError::not_found(format!("profile {id} not found")))
 }
 
+/// One profile, as the caller's role may see it (audited).
+#[utoipa::path(
+    get,
+    path = "/v1/profiles/{id}",
+    operation_id = "get_profile",
+    params(("id" = i64, Path, description = "profile id")),
+    responses((status = 200, description = "the profile", body = ProfileView)),
+)]
 pub async fn get(
     caller: Caller,
     state: web::Data<AppState>,
@@ -268,6 +375,16 @@ async fn managed(state: &AppState, caller: &Caller, id: i64) -> Result<Jobseeker
     Ok(p)
 }
 
+/// Change a profile the caller's office manages: a JSON merge patch with
+/// the current `version`.
+#[utoipa::path(
+    patch,
+    path = "/v1/profiles/{id}",
+    operation_id = "patch_profile",
+    params(("id" = i64, Path, description = "profile id")),
+    request_body(content = Object, description = "fields to change, and `version`"),
+    responses((status = 200, description = "the changed profile", body = JobseekerProfile)),
+)]
 pub async fn patch(
     caller: Caller,
     state: web::Data<AppState>,
@@ -277,7 +394,7 @@ pub async fn patch(
     let current = managed(&state, &caller, *id).await?;
     let (draft, version): (ProfileDraft, i64) =
         super::patched(&current.draft, body.into_inner(), FIXED)?;
-    draft.validate().map_err(invalid)?;
+    check(&state, &draft)?;
     let store = state.store.clone();
     let who = caller.clone();
     let pid = current.id;
@@ -294,6 +411,14 @@ pub async fn patch(
     Ok(HttpResponse::Ok().json(view(&caller, &updated)))
 }
 
+/// Erase a profile the caller's office manages.
+#[utoipa::path(
+    delete,
+    path = "/v1/profiles/{id}",
+    operation_id = "delete_profile",
+    params(("id" = i64, Path, description = "profile id")),
+    responses((status = 204, description = "erased")),
+)]
 pub async fn delete(
     caller: Caller,
     state: web::Data<AppState>,

@@ -11,8 +11,9 @@ use matcher::domain::{
     VacancyStatus, Visibility, WorkTime,
 };
 use matcher::retrieval::VacancyAccess;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::{IntoParams, ToSchema};
 
 use super::{check_query, cursor, merge_patch, page_size, MAX_PAGE};
 use crate::auth::Caller;
@@ -41,21 +42,43 @@ pub fn index_access(caller: &Caller) -> Result<VacancyAccess, ApiError> {
     })
 }
 
+/// A vacancy as the API answers it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VacancyView {
+    #[serde(flatten)]
+    pub vacancy: Vacancy,
+    /// How its occupation was coded from its text (null when a person or
+    /// the feed named it).
+    pub coding: Option<CodingRecord>,
+}
+
+/// A list of vacancies.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VacancyList {
+    pub items: Vec<VacancyView>,
+}
+
+/// A page of a vacancy search.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VacancyPage {
+    pub items: Vec<VacancyView>,
+    /// Open vacancies the search matched, over all pages.
+    pub total: u64,
+    pub facets: indexer::search::Facets,
+    /// The `cursor` of the next page; null on the last.
+    pub next_cursor: Option<String>,
+}
+
 /// A vacancy as `caller` sees it: the agencies it is shared with are the
-/// owner's (and advisers') business only. `coding` says how its occupation
-/// was coded from its text (null when a person or the feed named it).
-pub fn view(caller: &Caller, mut v: Vacancy, coding: Option<&CodingRecord>) -> Value {
+/// owner's (and advisers') business only.
+pub fn view(caller: &Caller, mut v: Vacancy, coding: Option<&CodingRecord>) -> VacancyView {
     if caller.role != Role::Adviser && v.draft.owner_org != caller.org {
         v.draft.shared_with.clear();
     }
-    let mut value = serde_json::to_value(&v).unwrap_or(Value::Null);
-    if let Value::Object(map) = &mut value {
-        map.insert(
-            "coding".into(),
-            serde_json::to_value(coding).unwrap_or(Value::Null),
-        );
+    VacancyView {
+        vacancy: v,
+        coding: coding.cloned(),
     }
-    value
 }
 
 /// The coding record of one vacancy.
@@ -64,6 +87,24 @@ fn coding_of(c: &mut DbConnection, id: VacancyId) -> Result<Option<CodingRecord>
         .into_iter()
         .next()
         .map(|(_, r)| r))
+}
+
+/// Every code and URI of `draft` is one the reference data knows, and its
+/// dates make sense (422 `invalid_reference` / `invalid_vacancy`).
+pub fn check_references(state: &AppState, draft: &VacancyDraft) -> Result<(), ApiError> {
+    let now = chrono::Utc::now().naive_utc();
+    state.references.check_vacancy(draft, now).map_err(|e| {
+        let code = if e.field.ends_with("date") || e.field == "expires_at" {
+            "invalid_vacancy"
+        } else {
+            "invalid_reference"
+        };
+        ApiError::new(
+            actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+            code,
+            e.to_string(),
+        )
+    })
 }
 
 fn template(owner: OrgId) -> VacancyDraft {
@@ -121,10 +162,20 @@ pub fn draft_from_body(
             e.to_string(),
         )
     })?;
+    check_references(state, &draft)?;
     let outcome = state.feed_coding.code(&mut draft);
     Ok((draft, outcome.record))
 }
 
+/// Post a vacancy (public, hidden or shared); an uncoded title is coded to
+/// ESCO.
+#[utoipa::path(
+    post,
+    path = "/v1/vacancies",
+    operation_id = "create_vacancy",
+    request_body(content = Object, description = "a vacancy: title required; any other field of VacancyInput"),
+    responses((status = 201, description = "created; Location names it", body = VacancyView)),
+)]
 pub async fn create(
     caller: Caller,
     state: web::Data<AppState>,
@@ -161,6 +212,14 @@ async fn visible(state: &AppState, caller: &Caller, id: i64) -> Result<Vacancy, 
     .ok_or_else(|| ApiError::not_found(format!("vacancy {id} not found")))
 }
 
+/// One vacancy (404 when the caller may not see it).
+#[utoipa::path(
+    get,
+    path = "/v1/vacancies/{id}",
+    operation_id = "get_vacancy",
+    params(("id" = i64, Path, description = "vacancy id")),
+    responses((status = 200, description = "the vacancy", body = VacancyView)),
+)]
 pub async fn get(
     caller: Caller,
     state: web::Data<AppState>,
@@ -188,6 +247,15 @@ async fn owned(state: &AppState, caller: &Caller, id: i64) -> Result<Vacancy, Ap
     Ok(v)
 }
 
+/// Change an own vacancy: a JSON merge patch with the current `version`.
+#[utoipa::path(
+    patch,
+    path = "/v1/vacancies/{id}",
+    operation_id = "patch_vacancy",
+    params(("id" = i64, Path, description = "vacancy id")),
+    request_body(content = Object, description = "fields to change, and `version`"),
+    responses((status = 200, description = "the changed vacancy", body = VacancyView)),
+)]
 pub async fn patch(
     caller: Caller,
     state: web::Data<AppState>,
@@ -218,6 +286,14 @@ pub async fn patch(
     Ok(HttpResponse::Ok().json(view(&caller, updated, record.as_ref())))
 }
 
+/// Delete an own vacancy.
+#[utoipa::path(
+    delete,
+    path = "/v1/vacancies/{id}",
+    operation_id = "delete_vacancy",
+    params(("id" = i64, Path, description = "vacancy id")),
+    responses((status = 204, description = "deleted")),
+)]
 pub async fn delete(
     caller: Caller,
     state: web::Data<AppState>,
@@ -234,22 +310,92 @@ pub async fn delete(
     Ok(HttpResponse::NoContent().finish())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct SearchQuery {
+    /// Free text, Finnish, Swedish or English.
+    #[param(max_length = 200)]
     q: Option<String>,
+    /// An ESCO occupation URI, or an ISCO-08 code of 1–4 digits.
+    #[param(
+        max_length = 200,
+        pattern = r"^([0-9]{1,4}|http://data\.europa\.eu/esco/occupation/[A-Za-z0-9-]+)$"
+    )]
     occupation: Option<String>,
+    /// A municipality code (Statistics Finland).
+    #[param(pattern = "^[0-9]{3}$")]
     municipality: Option<String>,
+    /// A region code (maakunta).
+    #[param(pattern = "^[0-9]{2}$")]
     region: Option<String>,
+    /// A municipality code to search around.
+    #[param(pattern = "^[0-9]{3}$")]
     near: Option<String>,
+    /// Radius around `near`, km (default 50).
+    #[param(minimum = 0, maximum = 1500)]
     radius_km: Option<f64>,
     work_time: Option<WorkTime>,
     remote: Option<RemoteMode>,
+    /// The ad's language.
+    #[param(value_type = Option<matcher::taxonomy::Lang>)]
     language: Option<String>,
+    /// Page size.
+    #[param(minimum = 1, maximum = 100, default = 20)]
     limit: Option<usize>,
+    /// The `next_cursor` of the previous page.
+    #[param(pattern = "^[0-9]{0,18}$")]
     cursor: Option<String>,
 }
 
+/// The filters of a search name things that exist: a municipality, region
+/// or language the reference data knows, an occupation as a URI or an ISCO
+/// code (400 `invalid_query` otherwise, as the OpenAPI document says).
+fn check_filters(state: &AppState, q: &SearchQuery) -> Result<(), ApiError> {
+    let geography = state.references.geography();
+    let bad = |detail: String| Err(ApiError::bad_request("invalid_query", detail));
+    for (name, code) in [("municipality", &q.municipality), ("near", &q.near)] {
+        if let Some(code) = code {
+            if geography.municipality(code).is_none() {
+                return bad(format!("{name}: no municipality has the code {code:?}"));
+            }
+        }
+    }
+    if let Some(code) = &q.region {
+        if geography.region(code).is_none() {
+            return bad(format!("region: no region has the code {code:?}"));
+        }
+    }
+    if let Some(language) = &q.language {
+        if language.parse::<matcher::taxonomy::Lang>().is_err() {
+            return bad(format!("language: {language:?} is not fi, sv or en"));
+        }
+    }
+    if let Some(occupation) = &q.occupation {
+        let isco =
+            (1..=4).contains(&occupation.len()) && occupation.bytes().all(|b| b.is_ascii_digit());
+        let uri = occupation
+            .strip_prefix("http://data.europa.eu/esco/occupation/")
+            .is_some_and(|rest| {
+                !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            });
+        if !isco && !uri {
+            return bad(format!(
+                "occupation: {occupation:?} is neither an ESCO occupation URI nor an ISCO code"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Search the open vacancies the caller may see, with facet counts.
+#[utoipa::path(
+    get,
+    path = "/v1/vacancies",
+    operation_id = "search_vacancies",
+    params(SearchQuery),
+    responses((status = 200, description = "a page of vacancies", body = VacancyPage)),
+)]
 pub async fn search(
     caller: Caller,
     state: web::Data<AppState>,
@@ -270,20 +416,16 @@ pub async fn search(
             "radius_km must be 0–1500",
         ));
     }
-    for (name, value) in [
-        ("occupation", &q.occupation),
-        ("municipality", &q.municipality),
-        ("region", &q.region),
-        ("near", &q.near),
-        ("language", &q.language),
-    ] {
-        if value.as_ref().is_some_and(|v| v.len() > 200) {
-            return Err(ApiError::bad_request(
-                "query_too_long",
-                format!("{name} is too long"),
-            ));
-        }
+    if q.occupation
+        .as_ref()
+        .is_some_and(|o| o.chars().count() > 200)
+    {
+        return Err(ApiError::bad_request(
+            "query_too_long",
+            "occupation is too long",
+        ));
     }
+    check_filters(&state, &q)?;
     let search = VacancySearch {
         q: q.q,
         occupation: q.occupation,
@@ -322,26 +464,50 @@ pub async fn search(
     })
     .await?;
     let next = offset + limit;
-    Ok(HttpResponse::Ok().json(json!({
-        "items": items
+    Ok(HttpResponse::Ok().json(VacancyPage {
+        items: items
             .into_iter()
             .map(|v| {
                 let record = codings.get(&v.id);
                 view(&caller, v, record)
             })
-            .collect::<Vec<_>>(),
-        "total": page.total,
-        "facets": page.facets,
-        "next_cursor": ((next as u64) < page.total).then(|| next.to_string()),
-    })))
+            .collect(),
+        total: page.total,
+        facets: page.facets,
+        next_cursor: ((next as u64) < page.total).then(|| next.to_string()),
+    }))
 }
 
-#[derive(Debug, Deserialize)]
+/// Whom to introduce.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IntroductionBody {
+    /// A profile the adviser's office manages or may match.
     profile_id: i64,
 }
 
+/// A candidate introduced to a vacancy, as the caller may see them.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IntroducedCandidate {
+    pub introduced_at: chrono::NaiveDateTime,
+    pub profile: super::profiles::IntroducedProfile,
+}
+
+/// The candidates introduced to a vacancy.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IntroducedList {
+    pub items: Vec<IntroducedCandidate>,
+}
+
+/// Introduce a candidate to a vacancy's employer (advisers).
+#[utoipa::path(
+    post,
+    path = "/v1/vacancies/{id}/introductions",
+    operation_id = "introduce_candidate",
+    params(("id" = i64, Path, description = "vacancy id")),
+    request_body = IntroductionBody,
+    responses((status = 201, description = "introduced", body = indexer::store::access::Introduction)),
+)]
 pub async fn introduce(
     caller: Caller,
     state: web::Data<AppState>,
@@ -384,6 +550,14 @@ pub async fn introduce(
     Ok(HttpResponse::Created().json(introduced))
 }
 
+/// The candidates introduced to a vacancy, with the fields the job needs.
+#[utoipa::path(
+    get,
+    path = "/v1/vacancies/{id}/introductions",
+    operation_id = "vacancy_introductions",
+    params(("id" = i64, Path, description = "vacancy id")),
+    responses((status = 200, description = "the introduced candidates", body = IntroducedList)),
+)]
 pub async fn introductions(
     caller: Caller,
     state: web::Data<AppState>,
@@ -423,15 +597,15 @@ pub async fn introductions(
                             request_id: &who.request_id,
                         },
                     )?;
-                    out.push(json!({
-                        "introduced_at": intro.created_at,
-                        "profile": super::profiles::introduced_view(&p),
-                    }));
+                    out.push(IntroducedCandidate {
+                        introduced_at: intro.created_at,
+                        profile: super::profiles::introduced_view(&p),
+                    });
                 }
                 Ok(out)
             })
             .map_err(ApiError::from)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(json!({ "items": people })))
+    Ok(HttpResponse::Ok().json(IntroducedList { items: people }))
 }

@@ -582,6 +582,67 @@ fn openapi_lists_exactly_the_routes_served(db: TestDb) {
         }
     }
     assert_eq!(documented.len(), api::routes::endpoints().len());
+    for e in api::routes::endpoints() {
+        let op = &paths[e.path][e.method.to_ascii_lowercase()];
+        assert!(
+            op.is_object(),
+            "{} {} is served but not documented",
+            e.method,
+            e.path
+        );
+    }
+    // Every operation is typed: an id, typed parameters, a schema for every
+    // body and every answer, and the problem codes it answers.
+    for (path, item) in paths {
+        for (method, op) in item.as_object().unwrap() {
+            let name = format!("{method} {path}");
+            assert!(op["operationId"].is_string(), "{name}");
+            assert!(!op["tags"].as_array().unwrap().is_empty(), "{name}");
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                assert!(p["schema"].is_object(), "{name}: {p}");
+                if p["in"] == "path" {
+                    assert_eq!(p["schema"]["type"], "integer", "{name}: {p}");
+                }
+            }
+            if let Some(body) = op.get("requestBody") {
+                let content = body["content"].as_object().unwrap();
+                assert!(content.values().all(|c| c["schema"].is_object()), "{name}");
+            }
+            for (status, response) in op["responses"].as_object().unwrap() {
+                if status != "204" {
+                    let content = response["content"].as_object();
+                    assert!(
+                        content.is_some_and(|c| c.values().all(|c| c["schema"].is_object())),
+                        "{name} {status}: {response}"
+                    );
+                }
+                if status.starts_with('4') || status.starts_with('5') {
+                    let codes = &response["content"]["application/problem+json"]["schema"]["allOf"]
+                        [1]["properties"]["code"]["enum"];
+                    assert!(!codes.as_array().unwrap().is_empty(), "{name} {status}");
+                }
+            }
+        }
+    }
+    // Codes of the loaded reference data are enums; references are links.
+    let vacancy = &doc["components"]["schemas"]["VacancyInput"]["properties"];
+    assert!(
+        vacancy["municipality_code"]["enum"]
+            .as_array()
+            .unwrap()
+            .len()
+            > 300
+    );
+    assert!(vacancy.get("owner_org").is_none());
+    assert!(
+        paths["/v1/vacancies"]["post"]["responses"]["201"]["links"]["get_vacancy_of_created"]
+            .is_object()
+    );
+    assert_eq!(
+        paths["/v1/vacancies"]["post"]["responses"]["422"]["content"]["application/problem+json"]
+            ["schema"]["allOf"][1]["properties"]["code"]["enum"],
+        json!(["invalid_vacancy", "invalid_reference", "invalid_data"])
+    );
     // Every other method on a documented path is refused as such.
     for (_, path) in &documented {
         let concrete = path.replace("{id}", "1");
@@ -592,6 +653,12 @@ fn openapi_lists_exactly_the_routes_served(db: TestDb) {
             let (s, body) = w.call(None, method, &concrete, None);
             assert_eq!(s, 405, "{method} {path}: {body}");
             assert_eq!(body["code"], "method_not_allowed");
+            let allow = w.allow_header(method, &concrete);
+            for (m, p) in &documented {
+                if p == path {
+                    assert!(allow.contains(m.as_str()), "{method} {path}: Allow {allow}");
+                }
+            }
         }
     }
     let (s, body) = w.call(None, "GET", "/v2/vacancies", None);
@@ -707,14 +774,15 @@ fn bad_input_gets_a_clear_problem_and_stores_nothing(db: TestDb) {
             "{method} {path}: {problem}"
         );
     }
-    let long = "ab ".repeat(40);
+    // 200 characters bound the words too: 66 short words are one query.
+    let many = "ab ".repeat(66);
     let (s, p) = w.call(
         who,
         "GET",
-        &format!("/v1/vacancies?q={}", long.trim().replace(' ', "+")),
+        &format!("/v1/vacancies?q={}", many.trim().replace(' ', "+")),
         None,
     );
-    assert_eq!((s, p["code"].as_str()), (400, Some("too_many_terms")));
+    assert_eq!(s, 200, "{p}");
     let (s, p) = w.call(
         who,
         "GET",

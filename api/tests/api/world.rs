@@ -116,6 +116,17 @@ impl World {
     }
 
     /// `method path` as `who` (None: no token) with an optional JSON body.
+    /// The `Allow` header of an anonymous `method` request to `path`.
+    pub fn allow_header(&self, method: &str, path: &str) -> String {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let response = self.client.request(method, self.url(path)).send().unwrap();
+        response
+            .headers()
+            .get("allow")
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default()
+    }
+
     pub fn call(
         &self,
         who: Option<&str>,

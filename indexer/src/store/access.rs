@@ -124,7 +124,7 @@ pub fn managed_profile_ids(
 }
 
 /// An adviser's introduction of a candidate to a vacancy.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct Introduction {
     pub vacancy_id: VacancyId,
     pub profile_id: ProfileId,

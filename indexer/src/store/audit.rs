@@ -31,7 +31,7 @@ pub struct NewEvent<'a> {
 }
 
 /// A recorded event.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Event {
     pub id: i64,
     pub at: NaiveDateTime,

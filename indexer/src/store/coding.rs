@@ -25,7 +25,7 @@ mod schema {
 use schema::vacancy_coding;
 
 /// Whether the coder set the occupation or left it for review.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CodingStatus {
     Coded,
@@ -42,7 +42,7 @@ impl CodingStatus {
 }
 
 /// One suggested occupation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Suggestion {
     pub uri: String,
     pub isco_code: String,
@@ -53,7 +53,7 @@ pub struct Suggestion {
 }
 
 /// What the coder did for one vacancy.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CodingRecord {
     pub status: CodingStatus,
     /// Confidence of the best suggestion.

@@ -13,7 +13,7 @@ use super::{allocate_ids, insert_rows, now, DbConnection, IdTable, StoreError, I
 pub const MAX_MEMBERS: usize = 50_000;
 
 /// A stored cohort.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Cohort {
     pub id: i64,
     pub name: String,

@@ -88,7 +88,7 @@ const CONFIDENCE_B: f32 = 4.49;
 const CONFIDENCE_C: f32 = -2.16;
 
 /// Where a label comes from; the weight says how much a match on it counts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum LabelKind {
     Preferred,
@@ -120,7 +120,7 @@ impl LabelKind {
 }
 
 /// One ranked occupation for a text.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct OccupationMatch {
     pub uri: String,
     /// ISCO-08 unit group (4 digits).
@@ -141,7 +141,7 @@ pub struct OccupationMatch {
 }
 
 /// What brought an occupation into the list.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Evidence {
     Label(LabelKind),

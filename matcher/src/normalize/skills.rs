@@ -23,7 +23,7 @@ use crate::index::analysis::CompoundLexicon;
 use crate::taxonomy::{Lang, Taxonomy};
 
 /// One skill found in a text.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct SkillMention {
     pub uri: String,
     /// The label that matched, as ESCO (or the lexicon) spells it.
