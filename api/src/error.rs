@@ -34,9 +34,9 @@ pub const PROBLEMS: &[(&str, u16, &str)] = &[
     ("invalid_radius", 400, "radius_km out of range"),
     ("invalid_by", 400, "by is not an area level"),
     (
-        "invalid_grouping",
+        "invalid_industry",
         400,
-        "occupation_level and industry together, or an unknown industry level",
+        "industry is not section or division",
     ),
     (
         "invalid_occupation_level",
@@ -120,6 +120,12 @@ pub const PROBLEMS: &[(&str, u16, &str)] = &[
         "a code or URI that the loaded taxonomy or geography does not have",
     ),
     ("invalid_data", 422, "the store refused the data"),
+    (
+        "invalid_grouping",
+        422,
+        "occupation_level and industry together",
+    ),
+    ("q_or_uri_required", 422, "neither q nor uri was given"),
     (
         "rate_limited",
         429,

@@ -112,6 +112,8 @@ pub fn build(references: Option<&References>) -> Value {
         }
     }
     links(&mut doc);
+    naive_date_times(&mut doc);
+    parameters_not_null(&mut doc);
     if let Some(r) = references {
         reference_codes(&mut doc, r);
     }
@@ -236,6 +238,85 @@ fn writable(schema: &Value, fixed: &[&str], required: &[&str]) -> Value {
     s
 }
 
+/// Answers write date-times in UTC without an offset
+/// (`2026-12-03T10:15:00.123`), which JSON Schema's `date-time` format
+/// (RFC 3339) does not allow: their schemas say so by pattern. The writable
+/// shapes keep `date-time`: a client may send either form.
+fn naive_date_times(doc: &mut Value) {
+    fn walk(v: &mut Value) {
+        match v {
+            Value::Object(map) => {
+                if map.get("format").and_then(Value::as_str) == Some("date-time") {
+                    map.remove("format");
+                    map.insert("pattern".into(), json!(NAIVE_DATE_TIME));
+                    map.entry("description")
+                        .or_insert(json!("UTC, without an offset"));
+                }
+                for child in map.values_mut() {
+                    walk(child);
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    const WRITABLE: &[&str] = &[
+        "VacancyInput",
+        "VacancyPatch",
+        "ProfileInput",
+        "ProfilePatch",
+    ];
+    if let Some(schemas) = doc["components"]["schemas"].as_object_mut() {
+        for (name, schema) in schemas.iter_mut() {
+            if !WRITABLE.contains(&name.as_str()) {
+                walk(schema);
+            }
+        }
+    }
+    walk(&mut doc["paths"]);
+}
+
+/// A query parameter is given or absent, never null: an empty value is
+/// not one of the parameter's (`limit=` is refused, not read as absent).
+fn parameters_not_null(doc: &mut Value) {
+    let Some(paths) = doc["paths"].as_object_mut() else {
+        return;
+    };
+    for item in paths.values_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for op in item.values_mut() {
+            let Some(parameters) = op.get_mut("parameters").and_then(Value::as_array_mut) else {
+                continue;
+            };
+            for p in parameters {
+                let schema = &mut p["schema"];
+                if let Some(types) = schema.get_mut("type").and_then(Value::as_array_mut) {
+                    types.retain(|t| t != "null");
+                    if types.len() == 1 {
+                        let only = types[0].clone();
+                        schema["type"] = only;
+                    }
+                }
+                if let Some(one_of) = schema["oneOf"].as_array() {
+                    let rest: Vec<Value> = one_of
+                        .iter()
+                        .filter(|s| s["type"] != "null")
+                        .cloned()
+                        .collect();
+                    if let [only] = rest.as_slice() {
+                        *schema = only.clone();
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A date-time as answers write it.
+const NAIVE_DATE_TIME: &str = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?$";
+
 /// Links from what an operation creates to what reads, changes and
 /// deletes it.
 fn links(doc: &mut Value) {
@@ -269,10 +350,12 @@ fn links(doc: &mut Value) {
         ("/v1/cohorts", "post", "201", &["assign_cohort"][..]),
     ];
     for (path, method, status, targets) in created {
-        let response = &mut doc["paths"][path][method]["responses"][status];
-        if response.is_null() {
+        let Some(response) = doc.pointer_mut(&format!(
+            "/paths/{}/{method}/responses/{status}",
+            path.replace('/', "~1")
+        )) else {
             continue;
-        }
+        };
         let mut map = Map::new();
         for target in targets {
             map.insert(format!("{target}_of_created"), link(target));
@@ -309,6 +392,7 @@ fn reference_codes(doc: &mut Value, r: &References) {
         props["isco_code"] = nullable(&isco);
         props["industry_code"] = nullable(&industries);
         props["ad_language"] = plain(LANGUAGE_CODES);
+        props["languages"]["items"]["properties"]["language"] = plain(LANGUAGE_CODES);
         props["licences"]["items"] = json!({"oneOf": [
             {"type": "object", "required": ["value"], "additionalProperties": false,
              "properties": {"value": plain(LICENCE_CLASSES), "hard": {"type": "boolean"}}},

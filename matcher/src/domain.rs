@@ -27,6 +27,10 @@ macro_rules! vocabulary {
     ($(#[$meta:meta])* $name:ident, $kind:literal { $($variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+        // The texts are the snake_case of the variants; `rename_all` says so
+        // to the OpenAPI schema, which does not read the renames below (a
+        // test checks that the two agree).
+        #[serde(rename_all = "snake_case")]
         pub enum $name {
             $(#[serde(rename = $text)] $variant),+
         }
@@ -248,13 +252,27 @@ impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for Requirement<T> {
 /// The OpenAPI schema of a list of language requirements: a language skill
 /// with `hard` beside its fields.
 fn language_requirements() -> utoipa::openapi::schema::Array {
-    use utoipa::openapi::schema::{AllOfBuilder, ObjectBuilder, Type};
-    let hard = ObjectBuilder::new()
-        .property("hard", ObjectBuilder::new().schema_type(Type::Boolean))
-        .description(Some("true: a hard requirement that filters candidates"));
-    let item = AllOfBuilder::new()
-        .item(utoipa::openapi::Ref::from_schema_name("LanguageSkill"))
-        .item(hard);
+    use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, Type};
+    let item = ObjectBuilder::new()
+        .property(
+            "language",
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .description(Some("ISO 639-1 code")),
+        )
+        .required("language")
+        .property(
+            "level",
+            utoipa::openapi::Ref::from_schema_name("LanguageLevel"),
+        )
+        .required("level")
+        .property(
+            "hard",
+            ObjectBuilder::new()
+                .schema_type(Type::Boolean)
+                .description(Some("true: a hard requirement that filters candidates")),
+        )
+        .additional_properties(Some(AdditionalProperties::FreeForm(false)));
     utoipa::openapi::schema::Array::new(item)
 }
 
@@ -271,7 +289,10 @@ fn plain_requirements() -> utoipa::openapi::schema::Array {
     let object = ObjectBuilder::new()
         .property("value", text())
         .required("value")
-        .property("hard", ObjectBuilder::new().schema_type(Type::Boolean));
+        .property("hard", ObjectBuilder::new().schema_type(Type::Boolean))
+        .additional_properties(Some(
+            utoipa::openapi::schema::AdditionalProperties::FreeForm(false),
+        ));
     utoipa::openapi::schema::Array::new(OneOfBuilder::new().item(object).item(text()))
 }
 
@@ -796,6 +817,45 @@ mod tests {
         let err = "boss".parse::<Role>().unwrap_err();
         assert_eq!(err.kind, "role");
         assert!(err.to_string().contains("adviser"));
+    }
+
+    #[test]
+    fn vocabulary_schemas_list_the_texts() {
+        fn texts<T: ToSchema + Serialize>(all: &[T]) {
+            let schema = serde_json::to_value(T::schema()).unwrap();
+            let texts: Vec<_> = all
+                .iter()
+                .map(|v| serde_json::to_value(v).unwrap())
+                .collect();
+            assert_eq!(schema["enum"], serde_json::json!(texts), "{}", T::name());
+        }
+        texts(OrgKind::ALL);
+        texts(Role::ALL);
+        texts(Visibility::ALL);
+        texts(VacancyStatus::ALL);
+        texts(ProfileStatus::ALL);
+        texts(RemoteMode::ALL);
+        texts(WorkTime::ALL);
+        texts(WorkTimePreference::ALL);
+        texts(ContractType::ALL);
+        texts(Relocation::ALL);
+        texts(RemotePreference::ALL);
+        texts(SkillImportance::ALL);
+        texts(LanguageLevel::ALL);
+    }
+
+    #[test]
+    fn date_times_read_with_or_without_an_offset() {
+        let at =
+            |text: &str| super::utc::required(serde_json::json!(text)).map_err(|e| e.to_string());
+        let naive = chrono::NaiveDate::from_ymd_opt(2026, 12, 3)
+            .unwrap()
+            .and_hms_opt(10, 0, 0)
+            .unwrap();
+        assert_eq!(at("2026-12-03T10:00:00"), Ok(naive));
+        assert_eq!(at("2026-12-03T10:00:00Z"), Ok(naive));
+        assert_eq!(at("2026-12-03T12:00:00+02:00"), Ok(naive));
+        assert!(at("3.12.2026").is_err());
     }
 
     #[test]

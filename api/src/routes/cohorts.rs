@@ -36,10 +36,10 @@ pub struct CohortBody {
 pub async fn create(
     caller: Caller,
     state: web::Data<AppState>,
-    body: web::Json<CohortBody>,
+    body: web::Json<serde_json::Value>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::Adviser])?;
-    let body = body.into_inner();
+    let body: CohortBody = super::typed_body(body.into_inner())?;
     if body.profile_ids.is_empty() || body.profile_ids.len() > store_cohorts::MAX_MEMBERS {
         return Err(ApiError::bad_request(
             "invalid_members",
@@ -128,10 +128,13 @@ pub async fn assign(
     request: actix_web::HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<i64>,
-    body: Option<web::Json<AssignBody>>,
+    body: Option<web::Json<serde_json::Value>>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::Adviser])?;
-    let b = body.map(|b| b.into_inner()).unwrap_or_default();
+    let b: AssignBody = match body {
+        Some(b) if !b.is_null() => super::typed_body(b.into_inner())?,
+        _ => AssignBody::default(),
+    };
     let min_score = b.min_score.unwrap_or(0.5);
     if !(0.0..=1.0).contains(&min_score) {
         return Err(ApiError::bad_request(

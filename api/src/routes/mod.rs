@@ -18,6 +18,10 @@ pub mod profiles;
 pub mod reference;
 pub mod vacancies;
 
+/// How deep a vacancy search pages: its first 10,000 results (an offset
+/// cursor beyond is refused, as in search engines' result windows).
+pub const MAX_SEARCH_OFFSET: i64 = 9_999;
+
 /// Largest page of a listing.
 pub const MAX_PAGE: usize = 100;
 /// Longest free-text query, in characters.
@@ -95,9 +99,17 @@ const TEXT_QUERY: &[&str] = &[
     "invalid_lang",
     "invalid_limit",
 ];
+const OCCUPATION_QUERY: &[&str] = &[
+    "query_required",
+    "query_too_long",
+    "invalid_lang",
+    "invalid_limit",
+    "q_or_uri_required",
+];
 const PICTURE: &[&str] = &[
     "invalid_by",
     "invalid_grouping",
+    "invalid_industry",
     "invalid_occupation_level",
     "invalid_min_score",
     "invalid_table",
@@ -172,11 +184,11 @@ pub fn endpoints() -> Vec<Endpoint> {
             RANKING,
             matches::vacancies
         ),
-        endpoint!(GET "/v1/taxonomy/occupations", ALL, TEXT_QUERY, reference::occupations),
+        endpoint!(GET "/v1/taxonomy/occupations", ALL, OCCUPATION_QUERY, reference::occupations),
         endpoint!(GET "/v1/taxonomy/skills", ALL, TEXT_QUERY, reference::skills),
         endpoint!(POST "/v1/taxonomy/extract", ALL, &["text_too_long", "invalid_lang"], reference::extract),
         endpoint!(GET "/v1/places", ALL, TEXT_QUERY, reference::places),
-        endpoint!(POST "/v1/cohorts", &[Role::Adviser], &["invalid_members", "invalid_data"], cohorts::create),
+        endpoint!(POST "/v1/cohorts", &[Role::Adviser], &["invalid_members", "invalid_data", "not_found"], cohorts::create),
         endpoint!(
             POST "/v1/cohorts/{id}/assignments",
             &[Role::Adviser],
@@ -266,6 +278,30 @@ pub fn cursor(text: Option<&str>) -> Result<i64, ApiError> {
     }
 }
 
+/// JSON (and JSON Schema) count `3.0` as the integer 3; serde reads it as
+/// a float. Numbers without a fraction become integers before a body is
+/// read as its type, so that what the OpenAPI document allows is accepted.
+pub fn integral_numbers(value: &mut Value) {
+    match value {
+        Value::Number(n) if n.is_f64() => {
+            if let Some(f) = n.as_f64() {
+                if f.fract() == 0.0 && f.abs() < 9.0e15 {
+                    *value = Value::from(f as i64);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(integral_numbers),
+        Value::Object(map) => map.values_mut().for_each(integral_numbers),
+        _ => {}
+    }
+}
+
+/// A JSON body read as `T` (400 `invalid_body` when it is not one).
+pub fn typed_body<T: serde::de::DeserializeOwned>(mut body: Value) -> Result<T, ApiError> {
+    integral_numbers(&mut body);
+    serde_json::from_value(body).map_err(|e| ApiError::bad_request("invalid_body", e.to_string()))
+}
+
 /// RFC 7386 JSON merge patch of `patch` onto `target`. Keys `target` does
 /// not have are refused (`unknown_field`), and so are keys in `fixed`.
 pub fn merge_patch(target: &mut Value, patch: &Value, fixed: &[&str]) -> Result<(), ApiError> {
@@ -291,7 +327,9 @@ pub fn merge_patch(target: &mut Value, patch: &Value, fixed: &[&str]) -> Result<
         if value.is_object() && slot.is_object() && key == "contact" {
             merge_patch(slot, value, &[])?;
         } else {
-            *slot = value.clone();
+            let mut value = value.clone();
+            integral_numbers(&mut value);
+            *slot = value;
         }
     }
     Ok(())

@@ -46,7 +46,7 @@ pub struct PictureQuery {
     #[param(minimum = 1, maximum = 4)]
     occupation_level: Option<u8>,
     /// Columns by TOL 2008 industry instead; not with `occupation_level`.
-    #[param(value_type = Option<IndustryLevelParam>)]
+    #[param(inline, value_type = Option<IndustryLevelParam>)]
     industry: Option<String>,
     /// Add the cross-region potential matrix (scores every open position).
     potential: Option<bool>,
@@ -54,7 +54,7 @@ pub struct PictureQuery {
     #[param(minimum = 0.0, maximum = 1.0)]
     min_score: Option<f64>,
     /// The table of a CSV answer (default cells).
-    #[param(value_type = Option<TableParam>)]
+    #[param(inline, value_type = Option<TableParam>)]
     table: Option<String>,
     /// Language of the names (default: `Accept-Language`, else fi).
     #[param(value_type = Option<matcher::taxonomy::Lang>)]
@@ -79,16 +79,17 @@ async fn serve(
     };
     let grouping = match (query.industry.as_deref(), query.occupation_level) {
         (Some(_), Some(_)) => {
-            return Err(bad(
+            return Err(ApiError::new(
+                actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid_grouping",
-                "give occupation_level or industry, not both".into(),
+                "give occupation_level or industry, not both",
             ))
         }
         (Some("section"), None) => Grouping::Industry(1),
         (Some("division"), None) => Grouping::Industry(2),
         (Some(other), None) => {
             return Err(bad(
-                "invalid_grouping",
+                "invalid_industry",
                 format!("industry must be section or division, not {other:?}"),
             ))
         }

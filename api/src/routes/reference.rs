@@ -8,7 +8,7 @@ use matcher::taxonomy::Lang;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{check_query, page_size};
+use super::{check_query, page_size, MAX_QUERY_CHARS};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::server::{blocking, AppState};
@@ -41,8 +41,8 @@ pub fn language(request: &HttpRequest, lang: Option<&str>) -> Result<Lang, ApiEr
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct TextQuery {
-    /// The beginning of a label (required, not blank).
-    #[param(max_length = 200, pattern = r"\S")]
+    /// The beginning of a label (not blank).
+    #[param(required = true, max_length = 200, pattern = r"\S")]
     q: Option<String>,
     /// Language of the labels (default: `Accept-Language`, else fi).
     #[param(value_type = Option<Lang>)]
@@ -172,6 +172,13 @@ pub async fn occupations(
     state: web::Data<AppState>,
     query: web::Query<OccupationQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    if query
+        .uri
+        .as_ref()
+        .is_some_and(|u| u.chars().count() > MAX_QUERY_CHARS)
+    {
+        return Err(ApiError::bad_request("query_too_long", "uri is too long"));
+    }
     if let (Some(uri), None) = (&query.uri, &query.q) {
         // One occupation by its URI (the UI names a vacancy's occupation).
         let lang = language(&request, query.lang.as_deref())?;
@@ -192,6 +199,13 @@ pub async fn occupations(
                 .into_iter()
                 .collect(),
         }));
+    }
+    if query.q.is_none() {
+        return Err(ApiError::new(
+            actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "q_or_uri_required",
+            "give q (a job title) or uri",
+        ));
     }
     let q = required_q(&query.q)?;
     let explicit = query.lang.is_some();
@@ -315,8 +329,8 @@ pub async fn extract(
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct PlaceQuery {
-    /// The beginning of a name, in Finnish or Swedish (required, not blank).
-    #[param(max_length = 200, pattern = r"\S")]
+    /// The beginning of a name, in Finnish or Swedish (not blank).
+    #[param(required = true, max_length = 200, pattern = r"\S")]
     q: Option<String>,
     /// Results to return.
     #[param(minimum = 1, maximum = 50, default = 10)]

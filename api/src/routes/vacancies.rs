@@ -343,8 +343,9 @@ pub struct SearchQuery {
     /// Page size.
     #[param(minimum = 1, maximum = 100, default = 20)]
     limit: Option<usize>,
-    /// The `next_cursor` of the previous page.
-    #[param(pattern = "^[0-9]{0,18}$")]
+    /// The `next_cursor` of the previous page (a search pages through its
+    /// first 10,000 results).
+    #[param(pattern = "^[0-9]{0,4}$")]
     cursor: Option<String>,
 }
 
@@ -408,7 +409,14 @@ pub async fn search(
         check_query(text)?;
     }
     let limit = page_size(q.limit, MAX_PAGE)?;
-    let offset = cursor(q.cursor.as_deref())? as usize;
+    let offset = cursor(q.cursor.as_deref())?;
+    if offset > super::MAX_SEARCH_OFFSET {
+        return Err(ApiError::bad_request(
+            "invalid_cursor",
+            "a search pages through its first 10,000 results",
+        ));
+    }
+    let offset = offset as usize;
     let radius = q.radius_km.unwrap_or(50.0);
     if !(0.0..=1500.0).contains(&radius) {
         return Err(ApiError::bad_request(
@@ -512,11 +520,12 @@ pub async fn introduce(
     caller: Caller,
     state: web::Data<AppState>,
     id: web::Path<i64>,
-    body: web::Json<IntroductionBody>,
+    body: web::Json<Value>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::Adviser])?;
     let vacancy = visible(&state, &caller, *id).await?;
     let store = state.store.clone();
+    let body: IntroductionBody = super::typed_body(body.into_inner())?;
     let profile_id = ProfileId(body.profile_id);
     let who = caller.clone();
     let introduced = blocking(move || {

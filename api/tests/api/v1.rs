@@ -755,8 +755,22 @@ fn bad_input_gets_a_clear_problem_and_stores_nothing(db: TestDb) {
             "GET",
             "/v1/taxonomy/occupations",
             None,
+            422,
+            "q_or_uri_required",
+        ),
+        (
+            "GET",
+            "/v1/taxonomy/skills?q=+",
+            None,
             400,
             "query_required",
+        ),
+        (
+            "GET",
+            "/v1/vacancies?cursor=10000",
+            None,
+            400,
+            "invalid_cursor",
         ),
         (
             "GET",
@@ -1086,8 +1100,7 @@ fn picture_for_advisers_and_analysts(db: TestDb) {
     for (query, code) in [
         ("by=county", "invalid_by"),
         ("occupation_level=7", "invalid_occupation_level"),
-        ("industry=group", "invalid_grouping"),
-        ("industry=section&occupation_level=2", "invalid_grouping"),
+        ("industry=group", "invalid_industry"),
         ("table=everything", "invalid_table"),
         ("min_score=2", "invalid_min_score"),
         ("lang=de", "invalid_lang"),
@@ -1100,6 +1113,18 @@ fn picture_for_advisers_and_analysts(db: TestDb) {
         );
         assert_eq!((s, e["code"].as_str()), (400, Some(code)), "{query}: {e}");
     }
+    // Two groupings at once is a rule between parameters, not a bad one.
+    let (s, e) = w.call(
+        Some("adviser_a"),
+        "GET",
+        "/v1/picture?industry=section&occupation_level=2",
+        None,
+    );
+    assert_eq!(
+        (s, e["code"].as_str()),
+        (422, Some("invalid_grouping")),
+        "{e}"
+    );
     assert_eq!(
         w.call(Some("adviser_a"), "GET", "/v1/picture?bogus=1", None)
             .0,
