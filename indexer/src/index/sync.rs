@@ -7,8 +7,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use matcher::domain::{ProfileId, VacancyId};
+use matcher::index::analysis::Analyzers;
 use matcher::index::document::{profile_document, profile_key, vacancy_document, vacancy_key};
-use matcher::ranking::Analyzers;
 use serde::Serialize;
 use tantivy::{IndexWriter, TantivyDocument, Term};
 
