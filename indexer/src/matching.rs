@@ -126,7 +126,7 @@ pub struct MatchEngine {
     records: RecordCache,
     pub(crate) analyzers: Analyzers,
     /// The last cross-region potential matrix (expensive: see `picture`).
-    pub(crate) potential: crate::picture::PotentialCache,
+    pub(crate) potential: crate::picture::cache::PotentialCache,
 }
 
 impl std::fmt::Debug for MatchEngine {

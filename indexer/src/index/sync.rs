@@ -12,7 +12,7 @@ use matcher::index::document::{profile_document, profile_key, vacancy_document, 
 use serde::Serialize;
 use tantivy::{IndexWriter, TantivyDocument, Term};
 
-use super::{CommitPayload, IndexError, IndexRoot, ReferenceData, SearchIndex};
+use super::generation::{CommitPayload, IndexError, IndexRoot, ReferenceData, SearchIndex};
 use crate::store::outbox::{self, Entity};
 use crate::store::{profiles, vacancies, Store};
 
