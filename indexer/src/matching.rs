@@ -10,8 +10,9 @@ use std::sync::Arc;
 use chrono::NaiveDateTime;
 use matcher::domain::{JobseekerProfile, ProfileId, Vacancy, VacancyId, Visibility};
 use matcher::geography::{haversine_km, Geography};
+use matcher::index::analysis::Analyzers;
 use matcher::picture::{balance, Balance, Counts, CrossRegional};
-use matcher::ranking::{Analyzers, Ranked, TopK};
+use matcher::ranking::{Ranked, TopK};
 use matcher::records::{ProfileRecord, VacancyRecord};
 use matcher::retrieval::{
     candidate_scope_clause, candidates_query, vacancies_query, ProfileAccess, Stage, VacancyAccess,
@@ -125,7 +126,7 @@ pub struct MatchEngine {
     records: RecordCache,
     pub(crate) analyzers: Analyzers,
     /// The last cross-region potential matrix (expensive: see `picture`).
-    pub(crate) potential: crate::picture::PotentialCache,
+    pub(crate) potential: crate::picture::cache::PotentialCache,
 }
 
 impl std::fmt::Debug for MatchEngine {

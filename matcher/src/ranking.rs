@@ -5,102 +5,14 @@ use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 use serde::{Deserialize, Serialize};
-use tantivy::tokenizer::TextAnalyzer;
 
 use crate::domain::{JobseekerProfile, Vacancy};
-use crate::index::analysis::{analyzer, terms, CompoundLexicon};
 use crate::records::{ProfileRecord, VacancyRecord};
-use crate::scoring::{PairScore, Scope, Scorer, TextTerms};
-use crate::taxonomy::{Lang, Taxonomy};
+use crate::scoring::{PairScore, Scope, Scorer};
 
-/// The analysers text features are computed with (the index's own, with its
-/// compound lexicon, so that scoring and retrieval agree).
-#[derive(Clone)]
-pub struct Analyzers {
-    fi: TextAnalyzer,
-    sv: TextAnalyzer,
-    en: TextAnalyzer,
-}
-
-impl std::fmt::Debug for Analyzers {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Analyzers")
-    }
-}
-
-impl Analyzers {
-    pub fn new(lexicon: &CompoundLexicon) -> Analyzers {
-        let set = |s: &std::collections::BTreeSet<String>| {
-            std::sync::Arc::new(s.iter().cloned().collect::<std::collections::HashSet<_>>())
-        };
-        Analyzers {
-            fi: analyzer(Lang::Fi, set(&lexicon.fi)),
-            sv: analyzer(Lang::Sv, set(&lexicon.sv)),
-            en: analyzer(Lang::En, std::sync::Arc::default()),
-        }
-    }
-
-    fn analyze(&mut self, lang: Lang, text: &str) -> Vec<String> {
-        let a = match lang {
-            Lang::Fi => &mut self.fi,
-            Lang::Sv => &mut self.sv,
-            Lang::En => &mut self.en,
-        };
-        terms(a, text)
-    }
-
-    /// The vacancy's title terms in its ad language, plus its occupation's
-    /// label in that language: what the text feature looks for.
-    pub fn vacancy_terms(&mut self, taxonomy: &Taxonomy, vacancy: &Vacancy) -> TextTerms {
-        let d = &vacancy.draft;
-        let lang: Lang = d.ad_language.parse().unwrap_or(Lang::Fi);
-        TextTerms::new(self.analyze(lang, &d.title)).with(
-            d.occupation_uri
-                .as_deref()
-                .and_then(|u| taxonomy.occupation_by_uri(u))
-                .and_then(|o| o.labels.exact(lang))
-                .map(|label| self.analyze(lang, label))
-                .unwrap_or_default(),
-        )
-    }
-
-    /// The candidate's work-history titles and desired / past occupation
-    /// labels, analysed in every language (titles are free text in any).
-    pub fn profile_terms(&mut self, taxonomy: &Taxonomy, profile: &JobseekerProfile) -> TextTerms {
-        let p = &profile.draft;
-        let mut out = Vec::new();
-        let labels = p
-            .desired_occupations
-            .iter()
-            .map(String::as_str)
-            .chain(
-                p.work_history
-                    .iter()
-                    .filter_map(|w| w.occupation_uri.as_deref()),
-            )
-            .filter_map(|u| taxonomy.occupation_by_uri(u));
-        for o in labels {
-            for lang in Lang::ALL {
-                if let Some(label) = o.labels.exact(lang) {
-                    out.extend(self.analyze(lang, label));
-                }
-            }
-        }
-        for w in &p.work_history {
-            for lang in Lang::ALL {
-                out.extend(self.analyze(lang, &w.title));
-            }
-        }
-        TextTerms::new(out)
-    }
-}
-
-impl TextTerms {
-    fn with(mut self, more: Vec<String>) -> TextTerms {
-        self.terms.extend(more);
-        self
-    }
-}
+/// The analyzers live with the analysis ([`crate::index::analysis`]); this
+/// re-export keeps the old path working for callers outside the crate.
+pub use crate::index::analysis::Analyzers;
 
 /// One ranked result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]

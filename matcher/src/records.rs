@@ -9,22 +9,73 @@
 //! invariant 3). Skills and occupations are taxonomy indexes, so a record
 //! is only valid with the taxonomy version the index was built with.
 
+use std::collections::BTreeSet;
+
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{
     JobseekerProfile, LanguageLevel, ProfileStatus, Relocation, RemoteMode, RemotePreference,
-    Vacancy, VacancyStatus, Visibility, WorkTime, WorkTimePreference,
+    SkillImportance, Vacancy, VacancyStatus, Visibility, WorkTime, WorkTimePreference,
 };
 use crate::geography::Geography;
-use crate::scoring::TextTerms;
-use crate::taxonomy::{SkillIdx, Taxonomy};
+use crate::taxonomy::{SkillIdx, SkillRelationKind, Taxonomy};
 
 /// A listed skill that is not a known ESCO skill.
 pub const NO_SKILL: u32 = u32::MAX;
 
 /// No region (unknown municipality, or abroad).
 pub const NO_REGION: u16 = u16::MAX;
+
+/// Analysed text of each side, computed once per record by the caller (the
+/// ranking code caches them) so that scoring a pair allocates little.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TextTerms {
+    pub terms: BTreeSet<String>,
+}
+
+impl TextTerms {
+    pub fn new(terms: impl IntoIterator<Item = String>) -> TextTerms {
+        TextTerms {
+            terms: terms.into_iter().collect(),
+        }
+    }
+
+    pub(crate) fn with(mut self, more: Vec<String>) -> TextTerms {
+        self.terms.extend(more);
+        self
+    }
+}
+
+/// The skills the scorer asks of a vacancy: its coded ones, or when it has
+/// none, its occupation's essential and optional skills.
+pub fn required_skills(taxonomy: &Taxonomy, vacancy: &Vacancy) -> Vec<(SkillIdx, bool)> {
+    let d = &vacancy.draft;
+    let mut required: Vec<(SkillIdx, bool)> = d
+        .skills
+        .iter()
+        .filter_map(|s| {
+            let idx = taxonomy.skill_idx(s.skill.uri.as_deref()?)?;
+            Some((idx, s.importance == SkillImportance::Essential))
+        })
+        .collect();
+    if required.is_empty() {
+        if let Some(o) = d
+            .occupation_uri
+            .as_deref()
+            .and_then(|u| taxonomy.occupation_idx(u))
+        {
+            required = taxonomy
+                .skills_of(o)
+                .iter()
+                .map(|(s, kind)| (*s, *kind == SkillRelationKind::Essential))
+                .collect();
+        }
+    }
+    required.sort();
+    required.dedup_by_key(|(s, _)| *s);
+    required
+}
 
 /// FNV-1a, 64 bits: a stable hash of analysed terms, licence classes and
 /// language codes, so that records compare integers, not strings.
@@ -136,7 +187,7 @@ fn no_region() -> u16 {
 
 impl ProfileRecord {
     /// The record of `profile`, with `terms` its analysed text
-    /// ([`crate::ranking::Analyzers::profile_terms`]).
+    /// ([`crate::index::analysis::Analyzers::profile_terms`]).
     pub fn new(
         profile: &JobseekerProfile,
         taxonomy: &Taxonomy,
@@ -282,7 +333,7 @@ pub struct VacancyRecord {
     pub occupation: Option<u32>,
     /// The ISCO unit group: the occupation's, or the coded one.
     pub isco: Option<String>,
-    /// [`crate::retrieval::required_skills`]: (skill, essential), by index.
+    /// [`required_skills`]: (skill, essential), by index.
     pub required: Vec<(u32, bool)>,
     pub languages: Vec<LanguageNeed>,
     pub licences: Vec<Need>,
@@ -312,7 +363,7 @@ pub struct VacancyRecord {
 
 impl VacancyRecord {
     /// The record of `vacancy`, with `terms` its analysed text
-    /// ([`crate::ranking::Analyzers::vacancy_terms`]).
+    /// ([`crate::index::analysis::Analyzers::vacancy_terms`]).
     pub fn new(
         vacancy: &Vacancy,
         taxonomy: &Taxonomy,
@@ -349,7 +400,7 @@ impl VacancyRecord {
             shared_with: d.shared_with.iter().map(|o| o.0).collect(),
             occupation: occupation.map(|o| o.0),
             isco,
-            required: crate::retrieval::required_skills(taxonomy, vacancy)
+            required: required_skills(taxonomy, vacancy)
                 .into_iter()
                 .map(|(s, e)| (s.0, e))
                 .collect(),

@@ -21,11 +21,12 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DateTime, Term};
 
 use crate::domain::{JobseekerProfile, OrgId, Vacancy};
+use crate::index::analysis::Analyzers;
 use crate::index::document::{language_requirement_term, language_terms, normalise_term};
 use crate::index::IndexSchema;
-use crate::ranking::Analyzers;
-use crate::scoring::{ScoringConfig, TextTerms, Weights};
-use crate::taxonomy::{SkillIdx, SkillRelationKind, Taxonomy};
+use crate::records::{required_skills, TextTerms};
+use crate::scoring::{ScoringConfig, Weights};
+use crate::taxonomy::{SkillIdx, Taxonomy};
 
 /// Which profiles a caller may match against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,39 +88,6 @@ pub fn vacancy_access_clause(s: &IndexSchema, access: VacancyAccess) -> Option<B
 
 fn date(now: chrono::NaiveDateTime) -> DateTime {
     DateTime::from_timestamp_secs(now.and_utc().timestamp())
-}
-
-/// The skills the scorer asks of a vacancy: its coded ones, or when it has
-/// none, its occupation's essential and optional skills.
-pub fn required_skills(taxonomy: &Taxonomy, vacancy: &Vacancy) -> Vec<(SkillIdx, bool)> {
-    let d = &vacancy.draft;
-    let mut required: Vec<(SkillIdx, bool)> = d
-        .skills
-        .iter()
-        .filter_map(|s| {
-            let idx = taxonomy.skill_idx(s.skill.uri.as_deref()?)?;
-            Some((
-                idx,
-                s.importance == crate::domain::SkillImportance::Essential,
-            ))
-        })
-        .collect();
-    if required.is_empty() {
-        if let Some(o) = d
-            .occupation_uri
-            .as_deref()
-            .and_then(|u| taxonomy.occupation_idx(u))
-        {
-            required = taxonomy
-                .skills_of(o)
-                .iter()
-                .map(|(s, kind)| (*s, *kind == SkillRelationKind::Essential))
-                .collect();
-        }
-    }
-    required.sort();
-    required.dedup_by_key(|(s, _)| *s);
-    required
 }
 
 fn vacancy_isco<'a>(taxonomy: &'a Taxonomy, vacancy: &'a Vacancy) -> Option<&'a str> {

@@ -11,8 +11,6 @@
 //! The functions here are pure and deterministic: the same pair, taxonomy,
 //! geography, term statistics and configuration give the same score.
 
-use std::collections::BTreeSet;
-
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -21,10 +19,12 @@ use crate::domain::{
     WorkTimePreference,
 };
 use crate::geography::{haversine_km, Geography};
-use crate::records::{ProfileRecord, VacancyRecord, NO_REGION};
+use crate::records::{ProfileRecord, TextTerms, VacancyRecord, NO_REGION};
 use crate::taxonomy::{OccupationIdx, SkillIdx, Taxonomy};
 
 mod reasons;
+#[cfg(test)]
+mod tests;
 
 use reasons::{Home, Proximity, Reach, Reason};
 
@@ -271,21 +271,6 @@ impl std::fmt::Debug for Scorer<'_> {
         f.debug_struct("Scorer")
             .field("config", self.config)
             .finish()
-    }
-}
-
-/// Analysed text of each side, computed once per record by the caller (the
-/// ranking code caches them) so that scoring a pair allocates little.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct TextTerms {
-    pub terms: BTreeSet<String>,
-}
-
-impl TextTerms {
-    pub fn new(terms: impl IntoIterator<Item = String>) -> TextTerms {
-        TextTerms {
-            terms: terms.into_iter().collect(),
-        }
     }
 }
 

@@ -3,6 +3,7 @@
 //! `kohtaanto` binary, against SQLite always and PostgreSQL when
 //! `KOHTAANTO_TEST_DATABASE_URL` is set.
 
+mod architecture;
 mod browser;
 mod cli;
 mod faults;

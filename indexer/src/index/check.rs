@@ -8,7 +8,7 @@ use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
 use tantivy::Term;
 
-use super::{IndexError, SearchIndex};
+use super::generation::{IndexError, SearchIndex};
 use crate::store::outbox::{self, Entity};
 use crate::store::versions::all_versions;
 use crate::store::Store;

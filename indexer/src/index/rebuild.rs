@@ -5,10 +5,10 @@ use std::time::Instant;
 use matcher::index::document::{profile_document, vacancy_document};
 use serde::Serialize;
 
+use super::generation::{CommitPayload, IndexError, IndexRoot, ReferenceData, SearchIndex};
 use super::sync::{commit_with, open_writer};
-use super::{CommitPayload, IndexError, IndexRoot, ReferenceData, SearchIndex};
 use crate::store::{outbox, profiles, vacancies, Store};
-use matcher::ranking::Analyzers;
+use matcher::index::analysis::Analyzers;
 
 /// Records read from the store per page.
 const PAGE: i64 = 2_000;

@@ -18,7 +18,7 @@ use tantivy::index::SegmentId;
 use tantivy::schema::{Field, Value};
 use tantivy::{DocId, Searcher, SegmentReader, TantivyDocument};
 
-use super::IndexError;
+use super::generation::IndexError;
 
 const NONE: u32 = u32::MAX;
 /// Marks a vacancy slot; profile slots are plain indexes.

@@ -7,12 +7,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use matcher::domain::{ProfileId, VacancyId};
+use matcher::index::analysis::Analyzers;
 use matcher::index::document::{profile_document, profile_key, vacancy_document, vacancy_key};
-use matcher::ranking::Analyzers;
 use serde::Serialize;
 use tantivy::{IndexWriter, TantivyDocument, Term};
 
-use super::{CommitPayload, IndexError, IndexRoot, ReferenceData, SearchIndex};
+use super::generation::{CommitPayload, IndexError, IndexRoot, ReferenceData, SearchIndex};
 use crate::store::outbox::{self, Entity};
 use crate::store::{profiles, vacancies, Store};
 

@@ -10,7 +10,7 @@ use matcher::industry::{Industries, Industry};
 use matcher::taxonomy::{Labels, Lang};
 use serde::Deserialize;
 
-use super::{open_first, open_if_exists, SourceError, SourceFile};
+use super::files::{open_first, open_if_exists, SourceError, SourceFile};
 
 /// One item as the classification API returns it (fields we do not use are
 /// ignored).
@@ -146,7 +146,7 @@ fn read_items(mut source: SourceFile) -> Result<Vec<ClassificationItem>, SourceE
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
-    use crate::sources::{fixtures_dir, test_support::write};
+    use crate::sources::files::{fixtures_dir, test_support::write};
 
     #[test]
     fn shipped_industries_load() {

@@ -15,7 +15,7 @@ use matcher::taxonomy::{
     Taxonomy,
 };
 
-use super::{open_first, open_if_exists, Column, CsvTable, SourceError};
+use super::files::{open_first, open_if_exists, Column, CsvTable, SourceError};
 
 /// File names tried for each part, shipped name first.
 const OCCUPATIONS: &[&str] = &["esco_occupations_en_fi_sv.csv", "occupations_en.csv"];
@@ -428,7 +428,7 @@ fn version_of(dir: &Path, occupations_file: &Path) -> Result<String, SourceError
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
-    use crate::sources::{fixtures_dir, test_support::write};
+    use crate::sources::files::{fixtures_dir, test_support::write};
     use matcher::taxonomy::Lang;
 
     #[test]

@@ -5,7 +5,9 @@ use std::path::Path;
 
 use matcher::geography::{Geography, Municipality, Region};
 
-use super::{open_if_exists, open_path, pad_code, Column, CsvTable, SourceError, SourceFile};
+use super::files::{
+    open_if_exists, open_path, pad_code, Column, CsvTable, SourceError, SourceFile,
+};
 
 const MUNICIPALITIES: &str = "municipalities_2025.csv";
 const REGIONS: &str = "regions_maakunnat.csv";
@@ -143,7 +145,7 @@ fn read_regions(source: SourceFile) -> Result<Vec<Region>, SourceError> {
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
-    use crate::sources::{fixtures_dir, test_support::write};
+    use crate::sources::files::{fixtures_dir, test_support::write};
 
     #[test]
     fn shipped_geography_loads() {

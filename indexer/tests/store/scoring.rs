@@ -9,8 +9,9 @@ use indexer::generate::{DemoOrgs, LabourMarket, PopulationGenerator};
 use indexer::sources::{fixtures_dir, load_geography_dir, load_taxonomy_dir};
 use matcher::domain::*;
 use matcher::geography::Geography;
+use matcher::index::analysis::Analyzers;
 use matcher::index::CompoundLexicon;
-use matcher::ranking::{rank_candidates, rank_vacancies, Analyzers};
+use matcher::ranking::{rank_candidates, rank_vacancies};
 use matcher::scoring::{Feature, Ineligible, Scope, Scorer, ScoringConfig, UniformTerms};
 use matcher::taxonomy::Taxonomy;
 

@@ -21,6 +21,8 @@ use tantivy::tokenizer::{
     TokenFilter, TokenStream, Tokenizer,
 };
 
+use crate::domain::{JobseekerProfile, Vacancy};
+use crate::records::TextTerms;
 use crate::taxonomy::{Lang, Taxonomy};
 
 /// Analyzer names as registered on the index.
@@ -174,6 +176,93 @@ pub fn terms(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
     let mut stream = analyzer.token_stream(text);
     stream.process(&mut |t| out.push(t.text.clone()));
     out
+}
+
+/// The analysers text features are computed with (the index's own, with its
+/// compound lexicon, so that scoring and retrieval agree); the text coders
+/// in [`crate::normalize`] analyse with them too.
+#[derive(Clone)]
+pub struct Analyzers {
+    fi: TextAnalyzer,
+    sv: TextAnalyzer,
+    en: TextAnalyzer,
+}
+
+impl std::fmt::Debug for Analyzers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Analyzers")
+    }
+}
+
+impl Analyzers {
+    pub fn new(lexicon: &CompoundLexicon) -> Analyzers {
+        let set = |s: &std::collections::BTreeSet<String>| {
+            std::sync::Arc::new(s.iter().cloned().collect::<std::collections::HashSet<_>>())
+        };
+        Analyzers {
+            fi: analyzer(Lang::Fi, set(&lexicon.fi)),
+            sv: analyzer(Lang::Sv, set(&lexicon.sv)),
+            en: analyzer(Lang::En, std::sync::Arc::default()),
+        }
+    }
+
+    /// The analyzer of `lang`.
+    pub(crate) fn get(&mut self, lang: Lang) -> &mut TextAnalyzer {
+        match lang {
+            Lang::Fi => &mut self.fi,
+            Lang::Sv => &mut self.sv,
+            Lang::En => &mut self.en,
+        }
+    }
+
+    fn analyze(&mut self, lang: Lang, text: &str) -> Vec<String> {
+        terms(self.get(lang), text)
+    }
+
+    /// The vacancy's title terms in its ad language, plus its occupation's
+    /// label in that language: what the text feature looks for.
+    pub fn vacancy_terms(&mut self, taxonomy: &Taxonomy, vacancy: &Vacancy) -> TextTerms {
+        let d = &vacancy.draft;
+        let lang: Lang = d.ad_language.parse().unwrap_or(Lang::Fi);
+        TextTerms::new(self.analyze(lang, &d.title)).with(
+            d.occupation_uri
+                .as_deref()
+                .and_then(|u| taxonomy.occupation_by_uri(u))
+                .and_then(|o| o.labels.exact(lang))
+                .map(|label| self.analyze(lang, label))
+                .unwrap_or_default(),
+        )
+    }
+
+    /// The candidate's work-history titles and desired / past occupation
+    /// labels, analysed in every language (titles are free text in any).
+    pub fn profile_terms(&mut self, taxonomy: &Taxonomy, profile: &JobseekerProfile) -> TextTerms {
+        let p = &profile.draft;
+        let mut out = Vec::new();
+        let labels = p
+            .desired_occupations
+            .iter()
+            .map(String::as_str)
+            .chain(
+                p.work_history
+                    .iter()
+                    .filter_map(|w| w.occupation_uri.as_deref()),
+            )
+            .filter_map(|u| taxonomy.occupation_by_uri(u));
+        for o in labels {
+            for lang in Lang::ALL {
+                if let Some(label) = o.labels.exact(lang) {
+                    out.extend(self.analyze(lang, label));
+                }
+            }
+        }
+        for w in &p.work_history {
+            for lang in Lang::ALL {
+                out.extend(self.analyze(lang, &w.title));
+            }
+        }
+        TextTerms::new(out)
+    }
 }
 
 /// Folds å, ä and ö (after stemming, which needs them) to a and o.

@@ -4,11 +4,11 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use tantivy::{DateTime, TantivyDocument};
 
+use super::analysis::Analyzers;
 use super::schema::IndexSchema;
 use crate::domain::{JobseekerProfile, LanguageLevel, LanguageSkill, Vacancy};
 use crate::geography::Geography;
-use crate::ranking::Analyzers;
-use crate::records::{ProfileRecord, Record, VacancyRecord};
+use crate::records::{required_skills, ProfileRecord, Record, VacancyRecord};
 use crate::taxonomy::{Lang, Taxonomy};
 
 /// Stands for "no end" in date fields that filter on expiry (tantivy keeps
@@ -179,7 +179,7 @@ pub fn vacancy_document(
         }
     }
     // The skills the scorer asks for: the coded ones, or the occupation's.
-    for (skill, essential) in crate::retrieval::required_skills(taxonomy, v) {
+    for (skill, essential) in required_skills(taxonomy, v) {
         let field = if essential {
             s.skill_essential
         } else {

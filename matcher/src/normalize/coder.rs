@@ -37,8 +37,8 @@ use serde::Serialize;
 use super::clean::{clean_title, split_ad};
 use super::compounds::{inflection_prefix, modifier, PrefixTable, MIN_INFLECTED};
 use super::lexicon::Lexicon;
-use super::{analyse, lang_index, protect_technology_words, Analyzers, Word};
-use crate::index::analysis::{fold, CompoundLexicon};
+use super::words::{analyse, lang_index, protect_technology_words, Word};
+use crate::index::analysis::{fold, Analyzers, CompoundLexicon};
 use crate::taxonomy::{Labels, Lang, SkillRelationKind, Taxonomy};
 
 /// Credit when a query word is a compound head of a label word, or the

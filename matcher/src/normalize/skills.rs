@@ -18,8 +18,8 @@ use serde::Serialize;
 
 use super::compounds::{inflection_prefix, modifier, PrefixTable};
 use super::lexicon::Lexicon;
-use super::{analyse, lang_index, protect_technology_words, protect_with_offsets, Analyzers};
-use crate::index::analysis::CompoundLexicon;
+use super::words::{analyse, lang_index, protect_technology_words, protect_with_offsets};
+use crate::index::analysis::{Analyzers, CompoundLexicon};
 use crate::taxonomy::{Lang, Taxonomy};
 
 /// One skill found in a text.

@@ -5,6 +5,8 @@
 //! with the matching engine's own scorer. The arithmetic and the published
 //! shapes are in [`matcher::picture`].
 
+pub(crate) mod cache;
+
 use std::collections::HashMap;
 use std::time::Instant;
 
@@ -20,6 +22,9 @@ use matcher::scoring::Scope;
 use matcher::taxonomy::{Lang, OccupationIdx, Taxonomy};
 
 use crate::matching::{MatchEngine, MatchError, Profiles, Snapshot, Vacancies};
+use cache::PotentialKey;
+
+pub use cache::PotentialCache;
 
 /// What picture to draw.
 #[derive(Debug, Clone)]
@@ -35,21 +40,6 @@ pub struct PictureRequest {
     pub min_score: f64,
     pub lang: Lang,
     pub now: NaiveDateTime,
-}
-
-/// The last potential matrix: (key, computed, matrix).
-#[derive(Debug, Default)]
-pub struct PotentialCache(std::sync::Mutex<Option<(PotentialKey, Instant, Potential)>>);
-
-/// What a potential matrix depends on: the index generation and searcher
-/// generation it was computed from, and the request.
-#[derive(Debug, Clone, PartialEq)]
-struct PotentialKey {
-    index: std::path::PathBuf,
-    searcher: u64,
-    min_score: f64,
-    disclosure_control: bool,
-    lang: Lang,
 }
 
 /// Reuse a matrix of an unchanged index this long…
