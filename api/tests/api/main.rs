@@ -6,6 +6,7 @@
 mod architecture;
 mod browser;
 mod cli;
+mod contract;
 mod faults;
 mod health;
 mod index;
