@@ -76,6 +76,8 @@ pub enum CliError {
     Exe(std::io::Error),
     #[error("cannot write JSON: {0}")]
     Json(#[from] serde_json::Error),
+    #[error("cannot write to stdout: {0}")]
+    Stdout(std::io::Error),
 }
 
 impl CliError {
@@ -156,9 +158,15 @@ impl Context {
 }
 
 /// Print one JSON document on one line of stdout (what `--json` prints).
+/// A closed pipe (`| head`) ends the output quietly.
 pub fn print_json<T: Serialize + ?Sized>(value: &T) -> Result<(), CliError> {
-    println!("{}", serde_json::to_string(value)?);
-    Ok(())
+    use std::io::Write;
+    let line = serde_json::to_string(value)?;
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{line}").and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(CliError::Stdout(e)),
+        _ => Ok(()),
+    }
 }
 
 /// A progress bar on the terminal (stderr).
