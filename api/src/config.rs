@@ -89,6 +89,16 @@ impl fmt::Debug for Config {
     }
 }
 
+/// Settings given on the command line: each one given overrides the file
+/// and the environment.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Flags {
+    /// `--data-dir` (every command).
+    pub data_dir: Option<PathBuf>,
+    /// `--bind` (`serve`, `demo`).
+    pub bind: Option<String>,
+}
+
 /// A configuration that cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -151,6 +161,16 @@ impl Config {
         }
     }
 
+    /// The last layer: what was given on the command line.
+    pub fn apply_flags(&mut self, flags: &Flags) {
+        if let Some(dir) = &flags.data_dir {
+            self.data_dir = dir.clone();
+        }
+        if let Some(bind) = &flags.bind {
+            self.bind = bind.clone();
+        }
+    }
+
     /// The search index root of this process.
     pub fn index_dir(&self) -> PathBuf {
         self.index_dir
@@ -189,6 +209,24 @@ mod tests {
         assert_eq!(config.database_url(), "postgres://u:pw@db/k");
         assert_eq!(config.bind, "0.0.0.0:9000");
         assert!(!format!("{config:?}").contains("pw@"));
+    }
+
+    #[test]
+    fn flags_override_file_and_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("k.toml");
+        std::fs::write(&file, "data_dir = \"/srv/file\"\n").unwrap();
+        let mut config = Config::from_file(&file).unwrap();
+        config.apply_env(|k| (k == "KOHTAANTO_DATA_DIR").then(|| "/srv/env".to_owned()));
+        assert_eq!(config.data_dir, PathBuf::from("/srv/env"));
+        config.apply_flags(&Flags {
+            data_dir: Some(PathBuf::from("/srv/flag")),
+            bind: None,
+        });
+        assert_eq!(config.data_dir, PathBuf::from("/srv/flag"));
+        assert_eq!(config.database_url(), "/srv/flag/kohtaanto.db");
+        assert_eq!(config.index_dir(), PathBuf::from("/srv/flag/index"));
+        assert_eq!(config.bind, "127.0.0.1:8080");
     }
 
     #[test]

@@ -796,4 +796,473 @@ fn bench_runs_every_section_on_a_tiny_population() {
             .unwrap(),
     );
     assert!(again.contains("index build"), "{again}");
+    // The global --data-dir was the benchmark's directory.
+    assert!(tmp.path().join("bench/kohtaanto.db").is_file());
+    assert!(!tmp.path().join("kohtaanto-bench").exists());
+    assert!(!tmp.path().join("kohtaanto-data").exists());
+
+    // `--json` without a file: the figures on stdout instead of the table.
+    let figures = stdout(
+        &kohtaanto(tmp.path())
+            .args(["--data-dir", "bench", "bench", "--json"])
+            .args(["--profiles", "300", "--vacancies", "60", "--queries", "2"])
+            .args(["--concurrency", "1", "--http-seconds", "0.2", "--no-batch"])
+            .env_remove("KOHTAANTO_BENCH_BASELINE_URL")
+            .output()
+            .unwrap(),
+    );
+    let figures: serde_json::Value = serde_json::from_str(&figures).unwrap();
+    assert_eq!(figures["index"]["documents"], 360, "{figures}");
+}
+
+/// `kohtaanto …` in `dir` with `KOHTAANTO_DATA_DIR` and `./kohtaanto.toml`
+/// both naming other directories, so that a command which ignored
+/// `--data-dir` would show up as one of those directories appearing.
+fn with_decoys(dir: &Path) -> impl Fn(&[&str]) -> Output + '_ {
+    std::fs::write(dir.join("kohtaanto.toml"), "data_dir = \"from-file\"\n").unwrap();
+    move |args: &[&str]| {
+        let output = kohtaanto(dir)
+            .env("KOHTAANTO_DATA_DIR", "from-env")
+            .args(args)
+            .output()
+            .unwrap();
+        for decoy in ["from-env", "from-file", "kohtaanto-data"] {
+            assert!(
+                !dir.join(decoy).exists(),
+                "{args:?} used {decoy}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        output
+    }
+}
+
+/// The one JSON document a successful `--json` command printed.
+fn json_of(output: &Output) -> serde_json::Value {
+    let out = stdout(output);
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: not JSON: {out}"))
+}
+
+/// Start a server command with `--json` and read its JSON lines up to the
+/// one with the listening address; the child is killed on drop.
+struct JsonServer {
+    child: std::process::Child,
+    lines: Vec<serde_json::Value>,
+}
+
+impl JsonServer {
+    fn start(mut command: std::process::Command) -> JsonServer {
+        use std::io::BufRead;
+        let mut child = command
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let out = std::io::BufReader::new(child.stdout.take().unwrap());
+        let mut lines = Vec::new();
+        for line in out.lines() {
+            let line = line.unwrap();
+            let value: serde_json::Value = serde_json::from_str(&line)
+                .unwrap_or_else(|e| panic!("{e}: not a JSON line: {line}"));
+            let listening = value.get("listening").is_some();
+            lines.push(value);
+            if listening {
+                return JsonServer { child, lines };
+            }
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("the server ended before listening: {lines:?}");
+    }
+
+    fn port(&self) -> u16 {
+        let port = self.lines.last().unwrap()["port"].as_u64().unwrap();
+        u16::try_from(port).unwrap()
+    }
+}
+
+impl Drop for JsonServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Every command (its cheapest form; `bench` in its own test) takes the
+/// global `--data-dir`, before or after the command's own arguments, over
+/// `KOHTAANTO_DATA_DIR` and the configuration file; and its `--json`
+/// output parses.
+#[test]
+fn every_command_uses_the_global_data_dir_and_prints_json() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = with_decoys(tmp.path());
+    let json = |args: &[&str]| {
+        let mut all = args.to_vec();
+        all.extend(["--json", "--data-dir", "d"]);
+        json_of(&run(&all))
+    };
+    let fixtures = fixtures_dir();
+    let path = |sub: &str| fixtures.join(sub).display().to_string();
+
+    let migrated = json(&["migrate"]);
+    assert!(
+        migrated["database"]
+            .as_str()
+            .unwrap()
+            .ends_with("d/kohtaanto.db"),
+        "{migrated}"
+    );
+    assert!(tmp.path().join("d/kohtaanto.db").is_file());
+    let geo = json(&["import", "geography", &path("geo")]);
+    assert_eq!(geo["municipalities"], 308, "{geo}");
+    let industries = json(&["import", "industries", &path("classifications")]);
+    assert!(
+        industries["industries"].as_u64().unwrap() > 0,
+        "{industries}"
+    );
+    let taxonomy = json(&["import", "taxonomy", &path("esco")]);
+    assert!(
+        taxonomy["occupations"].as_u64().unwrap() >= 3000,
+        "{taxonomy}"
+    );
+    let generated = json(&["generate", "--profiles", "60", "--vacancies", "20"]);
+    assert_eq!(generated["profiles"], 60, "{generated}");
+
+    // The flag may also come first.
+    let org = json_of(&run(&[
+        "--data-dir",
+        "d",
+        "org",
+        "add",
+        "--kind",
+        "employment_office",
+        "--name",
+        "Kainuun TE-toimisto",
+        "--json",
+    ]));
+    let org_id = org["id"].as_i64().unwrap().to_string();
+    let orgs = json(&["org", "list"]);
+    assert!(
+        orgs.as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["id"] == org["id"]),
+        "{orgs}"
+    );
+    let token = json(&["token", "issue", "--org", &org_id, "--role", "adviser"]);
+    assert!(
+        token["secret"].as_str().unwrap().starts_with("koh_"),
+        "{token}"
+    );
+    let token_id = token["id"].as_i64().unwrap().to_string();
+    assert_eq!(
+        json(&["token", "revoke", &token_id])["revoked"],
+        token["id"]
+    );
+
+    let rebuilt = json(&["index", "rebuild"]);
+    assert_eq!(rebuilt["rebuild"]["profiles"], 60, "{rebuilt}");
+    assert!(tmp.path().join("d/index").is_dir());
+    assert_eq!(json(&["index", "sync"])["entries"], 0);
+    assert_eq!(json(&["index", "check"])["drift"], false);
+    assert!(json(&["index", "purge"]).is_object());
+
+    let scope = ["--scope", "nationwide", "--limit", "3"];
+    let candidates = json(&[&["match", "candidates", "1"][..], &scope].concat());
+    assert_eq!(candidates["results"].as_array().unwrap().len(), 3);
+    let vacancies = json(&[&["match", "vacancies", "1"][..], &scope].concat());
+    assert!(!vacancies["results"].as_array().unwrap().is_empty());
+
+    let cohort = json(&[
+        "cohort",
+        "create",
+        "--org",
+        &org_id,
+        "--name",
+        "Tehdas",
+        "--employer",
+        "Tehdas Oy",
+        "--profiles",
+        "1,2,3",
+    ]);
+    let cohort_id = cohort["id"].as_i64().unwrap().to_string();
+    let assigned = json(&["cohort", "assign", &cohort_id, "--org", &org_id]);
+    assert_eq!(assigned["members"], 3, "{assigned}");
+
+    let picture = json(&["picture"]);
+    assert!(picture["total"]["open_positions"].as_u64().unwrap() > 0);
+    let coded = json(&["taxonomy", "occupations", "kokki", "--lang", "fi"]);
+    assert_eq!(coded[0]["labels"]["fi"], "kokki", "{coded}");
+    assert_eq!(
+        json(&["audit", "verify"])["broken_at"],
+        serde_json::Value::Null
+    );
+    let counts = json(&["stats"]);
+    assert_eq!(counts["profiles"], 60, "{counts}");
+    assert_eq!(counts["municipalities"], 308, "{counts}");
+
+    // The servers: `serve` as people read it, `demo` as JSON lines.
+    let mut serve = kohtaanto(tmp.path());
+    serve.env("KOHTAANTO_DATA_DIR", "from-env").args([
+        "serve",
+        "--bind",
+        "127.0.0.1:0",
+        "--data-dir",
+        "d",
+    ]);
+    let server = Server::start(serve);
+    assert_eq!(get(server.port, "/readyz").status, 200);
+    drop(server);
+    let mut demo = kohtaanto(tmp.path());
+    demo.env("KOHTAANTO_DATA_DIR", "from-env").args([
+        "--data-dir",
+        "d",
+        "demo",
+        "--bind",
+        "127.0.0.1:0",
+        "--json",
+    ]);
+    let server = JsonServer::start(demo);
+    let tokens = &server.lines[0];
+    assert!(
+        tokens["token_file"]
+            .as_str()
+            .unwrap()
+            .ends_with("d/demo-tokens.json"),
+        "{tokens}"
+    );
+    assert_eq!(tokens["tokens"].as_object().unwrap().len(), Role::ALL.len());
+    assert!(tmp.path().join("d/demo-tokens.json").is_file());
+    assert_eq!(get(server.port(), "/healthz").status, 200);
+    drop(server);
+    // Nothing went to the decoys (checked after every command above).
+    run(&["stats", "--data-dir", "d"]);
+}
+
+/// `--config FILE` names the data directory; `--data-dir` overrides the
+/// file and the environment alike.
+#[test]
+fn config_flag_and_its_data_dir_are_used_and_the_flag_wins() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir(tmp.path().join("etc")).unwrap();
+    std::fs::write(
+        tmp.path().join("etc/k.toml"),
+        "data_dir = \"from-config\"\nlog = \"warn\"\n",
+    )
+    .unwrap();
+    let run = |args: &[&str]| kohtaanto(tmp.path()).args(args).output().unwrap();
+    let org = json_of(&run(&[
+        "org",
+        "add",
+        "--kind",
+        "agency",
+        "--name",
+        "Rekry Oy",
+        "--config",
+        "etc/k.toml",
+        "--json",
+    ]));
+    assert!(tmp.path().join("from-config/kohtaanto.db").is_file());
+    let counts = json_of(&run(&["--config", "etc/k.toml", "stats", "--json"]));
+    assert_eq!(counts["organizations"], 1, "{counts}");
+    let listed = json_of(&run(&["org", "list", "--json", "--config", "etc/k.toml"]));
+    assert_eq!(listed[0]["name"], org["name"]);
+
+    // The flag beats the file, and the environment (which beats the file).
+    let out = kohtaanto(tmp.path())
+        .env("KOHTAANTO_DATA_DIR", "from-env")
+        .args([
+            "stats",
+            "--json",
+            "--config",
+            "etc/k.toml",
+            "--data-dir",
+            "flag",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(json_of(&out)["organizations"], 0);
+    assert!(tmp.path().join("flag/kohtaanto.db").is_file());
+    assert!(!tmp.path().join("from-env").exists());
+
+    // A missing configuration file is an error naming it.
+    let out = run(&["stats", "--config", "etc/none.toml"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("etc/none.toml"));
+}
+
+/// 0 ok; 1 error, one line on stderr; 2 a check that found a problem
+/// (report on stdout, nothing on stderr) or a command line clap refuses.
+#[test]
+fn exit_codes_are_0_ok_1_error_2_check_failed_or_usage() {
+    use diesel::RunQueryDsl;
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        kohtaanto(tmp.path())
+            .args(args)
+            .args(["--data-dir", "d"])
+            .output()
+            .unwrap()
+    };
+    let code = |out: &Output| out.status.code();
+    for args in [
+        &["generate", "--profiles", "20", "--vacancies", "5"][..],
+        &["index", "rebuild"],
+        &["index", "check"],
+        &["audit", "verify"],
+        &["--help"],
+        &["stats", "--help"],
+        &["--version"],
+    ] {
+        let out = run(args);
+        assert_eq!(code(&out), Some(0), "{args:?}: {out:?}");
+    }
+
+    // Drift: written after the index was built, not yet applied.
+    run(&[
+        "generate",
+        "--profiles",
+        "2",
+        "--vacancies",
+        "1",
+        "--seed",
+        "9",
+    ]);
+    let drift = run(&["index", "check", "--json"]);
+    assert_eq!(code(&drift), Some(2), "{drift:?}");
+    assert!(drift.stderr.is_empty(), "{drift:?}");
+    let report: serde_json::Value = serde_json::from_slice(&drift.stdout).unwrap();
+    assert_eq!(report["drift"], true, "{report}");
+    assert_eq!(code(&run(&["index", "check"])), Some(2));
+    assert_eq!(code(&run(&["index", "sync"])), Some(0));
+    assert_eq!(code(&run(&["index", "check"])), Some(0));
+
+    // A broken audit chain: an event edited after it was written.
+    let store = Store::open(&tmp.path().join("d/kohtaanto.db").display().to_string()).unwrap();
+    store
+        .write(|c| {
+            for subject in ["1", "2"] {
+                indexer::store::audit::append(
+                    c,
+                    &indexer::store::audit::NewEvent {
+                        org_id: None,
+                        token_id: None,
+                        role: Some("adviser"),
+                        action: "profile.view",
+                        subject_kind: "profile",
+                        subject_id: subject.to_owned(),
+                        reason: None,
+                        request_id: "r-test",
+                    },
+                )?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(code(&run(&["audit", "verify"])), Some(0));
+    store
+        .write(|c| {
+            diesel::sql_query("UPDATE audit_events SET subject_id = 'x' WHERE subject_id = '1'")
+                .execute(c)?;
+            Ok(())
+        })
+        .unwrap();
+    let broken = run(&["audit", "verify", "--json"]);
+    assert_eq!(code(&broken), Some(2), "{broken:?}");
+    assert!(broken.stderr.is_empty(), "{broken:?}");
+    let report: serde_json::Value = serde_json::from_slice(&broken.stdout).unwrap();
+    assert!(report["broken_at"].is_i64(), "{report}");
+    let text = stdout_of_failure(&run(&["audit", "verify"]));
+    assert!(text.starts_with("audit chain broken at event"), "{text}");
+
+    // Errors: exit 1 and one line on stderr.
+    for args in [
+        &["match", "candidates", "999999"][..],
+        &["import", "geography", "/no/such/dir"],
+        &["taxonomy", "eval", "/no/such/file.tsv"],
+    ] {
+        let out = run(args);
+        assert_eq!(code(&out), Some(1), "{args:?}: {out:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.starts_with("error: ") && err.lines().count() == 1,
+            "{err}"
+        );
+    }
+
+    // Usage errors: clap's exit code 2, with the usage on stderr.
+    for args in [
+        &["stats", "--no-such-flag"][..],
+        &["no-such-command"],
+        &["picture", "--level", "7"],
+        &["picture", "--by", "planet"],
+        &["cohort", "assign", "1", "--org", "1", "--scope", "galaxy"],
+        &["match", "candidates", "not-a-number"],
+    ] {
+        let out = run(args);
+        assert_eq!(code(&out), Some(2), "{args:?}: {out:?}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("--help"),
+            "{args:?}: {out:?}"
+        );
+    }
+    let bare = kohtaanto(tmp.path()).output().unwrap();
+    assert_eq!(code(&bare), Some(2));
+}
+
+/// What a command that exited non-zero printed on stdout.
+fn stdout_of_failure(output: &Output) -> String {
+    assert!(!output.status.success(), "{output:?}");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// `kohtaanto --help` lists every command once, under the people who use
+/// it, and says what the exit codes mean.
+#[test]
+fn help_groups_the_commands_by_who_uses_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let help = stdout(&kohtaanto(tmp.path()).arg("--help").output().unwrap());
+    let groups = [
+        (
+            "Operators",
+            &[
+                "demo", "serve", "migrate", "import", "generate", "org", "token", "index", "audit",
+                "stats", "bench",
+            ][..],
+        ),
+        ("Advisers", &["match", "cohort", "taxonomy"]),
+        ("Analysts", &["picture"]),
+    ];
+    let heading = |name: &str| {
+        help.lines()
+            .position(|l| l.starts_with(name) && l.ends_with(':'))
+            .unwrap_or_else(|| panic!("no {name} heading: {help}"))
+    };
+    let lines: Vec<&str> = help.lines().collect();
+    for (n, (group, commands)) in groups.iter().enumerate() {
+        let start = heading(group);
+        let end = groups
+            .get(n + 1)
+            .map_or_else(|| heading("Options"), |(next, _)| heading(next));
+        assert!(start < end, "{help}");
+        for command in *commands {
+            let listed: Vec<usize> = lines
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| l.starts_with(&format!("  {command} ")))
+                .map(|(i, _)| i)
+                .collect();
+            assert_eq!(listed.len(), 1, "{command} listed {listed:?}: {help}");
+            assert!(
+                (start..end).contains(&listed[0]),
+                "{command} not under {group}: {help}"
+            );
+        }
+    }
+    assert!(!help.contains("Other commands"), "{help}");
+    assert!(
+        help.contains("--data-dir") && help.contains("--config"),
+        "{help}"
+    );
+    assert!(help.contains("Exit codes: 0 ok; 1 error"), "{help}");
 }

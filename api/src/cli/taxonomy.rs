@@ -1,6 +1,7 @@
 //! `kohtaanto taxonomy occupations|skills|eval|eval-skills`: free text →
 //! ESCO with the store's taxonomy and the curated lexicon, and the
-//! evaluation an operator runs on their own coded titles.
+//! evaluation an operator runs on their own coded titles. `--batch` prints
+//! JSON lines whether or not `--json` is given.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -13,6 +14,8 @@ use indexer::store::Store;
 use matcher::normalize::evaluation::{self, Level, Metrics};
 use matcher::taxonomy::Lang;
 use serde_json::json;
+
+use super::{CliError, Context};
 
 #[derive(Subcommand)]
 pub enum TaxonomyCommand {
@@ -55,7 +58,8 @@ pub enum TaxonomyCommand {
         lang: Option<Lang>,
         #[arg(long)]
         json: bool,
-        /// Also print every case not ranked first, with what came first.
+        /// Also print every case not ranked first, with what came first
+        /// (with --json: as a `misses` array).
         #[arg(long)]
         misses: bool,
     },
@@ -91,6 +95,20 @@ pub enum TaxonomyCommandError {
     Usage(String),
 }
 
+/// What a case expected, for people: `ISCO label` or the ISCO code.
+fn expected_label(
+    taxonomy: &matcher::taxonomy::Taxonomy,
+    expected: &evaluation::Expected,
+) -> String {
+    match expected {
+        evaluation::Expected::Occupation(uri) => taxonomy
+            .occupation_by_uri(uri)
+            .map(|o| format!("{} {}", o.isco_code, o.labels.en))
+            .unwrap_or_default(),
+        evaluation::Expected::Isco(code) => code.clone(),
+    }
+}
+
 fn read(path: &Path) -> Result<String, TaxonomyCommandError> {
     std::fs::read_to_string(path).map_err(|e| TaxonomyCommandError::ReadFile {
         path: path.display().to_string(),
@@ -98,11 +116,12 @@ fn read(path: &Path) -> Result<String, TaxonomyCommandError> {
     })
 }
 
-pub fn run(
-    store: &Store,
-    data_dir: &Path,
-    what: TaxonomyCommand,
-) -> Result<(), TaxonomyCommandError> {
+pub fn run(ctx: &Context, what: TaxonomyCommand) -> Result<(), CliError> {
+    let store = ctx.store()?;
+    Ok(code(&store, &ctx.config.data_dir, what)?)
+}
+
+fn code(store: &Store, data_dir: &Path, what: TaxonomyCommand) -> Result<(), TaxonomyCommandError> {
     let reference =
         indexer::generate::ensure_reference_data(store, &indexer::sources::fixtures_dir())?;
     // Coding occupations needs no skill extractor: build only the coder.
@@ -221,19 +240,34 @@ pub fn run(
                     .iter()
                     .map(|(l, m)| (l.as_str().to_owned(), json!(m)))
                     .collect();
-                println!(
-                    "{}",
-                    json!({
-                        "file": file.display().to_string(),
-                        "level": level,
-                        "cases": all.cases,
-                        "top1": all.top1,
-                        "top5": all.top5,
-                        "mrr": all.mrr,
-                        "by_lang": langs,
-                        "seconds": seconds,
-                    })
-                );
+                let mut report = json!({
+                    "file": file.display().to_string(),
+                    "level": level,
+                    "cases": all.cases,
+                    "top1": all.top1,
+                    "top5": all.top5,
+                    "mrr": all.mrr,
+                    "by_lang": langs,
+                    "seconds": seconds,
+                });
+                if misses {
+                    report["misses"] = cases
+                        .iter()
+                        .zip(&ranks)
+                        .filter(|(_, rank)| **rank != Some(1))
+                        .map(|(case, rank)| {
+                            let got = coder.code(&case.text, case.lang.or(lang), 1);
+                            json!({
+                                "text": case.text,
+                                "rank": rank,
+                                "expected": expected_label(taxonomy, &case.expected),
+                                "got": got.first(),
+                            })
+                        })
+                        .collect();
+                }
+                println!("{report}");
+                return Ok(());
             } else {
                 println!(
                     "{:<10} {:>6} {:>8} {:>8} {:>7}",
@@ -267,13 +301,7 @@ pub fn run(
                         continue;
                     }
                     let got = coder.code(&case.text, case.lang.or(lang), 1);
-                    let expected = match &case.expected {
-                        evaluation::Expected::Occupation(uri) => taxonomy
-                            .occupation_by_uri(uri)
-                            .map(|o| format!("{} {}", o.isco_code, o.labels.en))
-                            .unwrap_or_default(),
-                        evaluation::Expected::Isco(code) => code.clone(),
-                    };
+                    let expected = expected_label(taxonomy, &case.expected);
                     let written = writeln!(
                         out,
                         "miss (rank {}) {:?}\n    got      {}\n    expected {}",

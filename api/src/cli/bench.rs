@@ -1,0 +1,88 @@
+//! `kohtaanto bench`: the glue between the command line and
+//! [`api::bench`], which measures Kohtaanto at national scale with a
+//! PostgreSQL baseline in one run (see docs/benchmarks.md).
+//!
+//! The benchmark keeps its own population: it uses the global `--data-dir`
+//! when given, else `./kohtaanto-bench` — never the configured data
+//! directory, which a `--fresh` run would wipe.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use super::{print_json, CliError, GlobalArgs};
+
+/// The data directory of `bench` without `--data-dir`.
+pub const DEFAULT_DATA_DIR: &str = "kohtaanto-bench";
+
+#[derive(Args)]
+pub struct BenchArgs {
+    #[arg(long, default_value_t = 1_000_000)]
+    profiles: usize,
+    #[arg(long, default_value_t = 100_000)]
+    vacancies: usize,
+    /// Queries per latency measurement.
+    #[arg(long, default_value_t = 200)]
+    queries: usize,
+    #[arg(long, default_value_t = 7)]
+    seed: u64,
+    /// Generate anew even when the data directory (--data-dir, default
+    /// ./kohtaanto-bench) holds the population.
+    #[arg(long)]
+    fresh: bool,
+    /// PostgreSQL database for the baseline (its bench_* tables are
+    /// replaced); default $KOHTAANTO_BENCH_BASELINE_URL; none: no baseline.
+    #[arg(long)]
+    baseline_url: Option<String>,
+    /// HTTP load: concurrency levels.
+    #[arg(long, value_delimiter = ',', default_value = "1,4,16")]
+    concurrency: Vec<usize>,
+    /// HTTP load: seconds per route and level.
+    #[arg(long, default_value_t = 10.0)]
+    http_seconds: f64,
+    /// Skip the nationwide batch (top-10 candidates for every vacancy).
+    #[arg(long)]
+    no_batch: bool,
+    /// Run the batch on this many vacancies (spread over all) and
+    /// estimate the full batch from their rate.
+    #[arg(long)]
+    batch_vacancies: Option<usize>,
+    /// Print the figures as JSON instead of the table; `--json FILE` writes
+    /// them to FILE as well as printing the table.
+    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "-")]
+    json: Option<PathBuf>,
+}
+
+pub fn run(global: &GlobalArgs, args: BenchArgs) -> Result<(), CliError> {
+    let options = api::bench::BenchOptions {
+        profiles: args.profiles,
+        vacancies: args.vacancies,
+        queries: args.queries.max(1),
+        seed: args.seed,
+        data_dir: global
+            .data_dir
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR)),
+        fresh: args.fresh,
+        baseline_url: args.baseline_url.or_else(|| {
+            std::env::var("KOHTAANTO_BENCH_BASELINE_URL")
+                .ok()
+                .filter(|u| !u.is_empty())
+        }),
+        concurrency: args.concurrency.into_iter().filter(|&c| c > 0).collect(),
+        http_seconds: args.http_seconds,
+        batch: !args.no_batch,
+        batch_vacancies: args.batch_vacancies,
+        exe: std::env::current_exe().map_err(CliError::Exe)?,
+    };
+    let report = api::bench::run(&options)?;
+    match args.json.as_deref() {
+        Some(path) if path == Path::new("-") => print_json(&report)?,
+        Some(path) => {
+            api::bench::print(&report);
+            api::bench::write_json(&report, path)?;
+        }
+        None => api::bench::print(&report),
+    }
+    Ok(())
+}

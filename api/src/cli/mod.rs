@@ -1,0 +1,183 @@
+//! The commands of the `kohtaanto` binary, one module per command group
+//! (as cargo keeps `src/bin/cargo/commands/`): each defines its arguments
+//! and a `run`; `main.rs` only parses and dispatches.
+//!
+//! What every command shares lives here: the [`Context`] (configuration
+//! with the global flags applied, the store opened on demand), the one
+//! error type with its exit code, and JSON output.
+
+pub mod audit;
+pub mod bench;
+pub mod cohort;
+pub mod generate;
+pub mod help;
+pub mod import;
+pub mod index;
+pub mod matching;
+pub mod migrate;
+pub mod org;
+pub mod picture;
+pub mod serve;
+pub mod stats;
+pub mod taxonomy;
+pub mod token;
+
+use std::path::PathBuf;
+
+use api::config::{self, Config};
+use indexer::index::{IndexRoot, ReferenceData};
+use indexer::store::{self, Store};
+use serde::Serialize;
+
+/// Exit code of a check that ran and found a problem: `index check` found
+/// drift, `audit verify` found the chain broken. clap exits with the same
+/// code when it refuses the command line.
+pub const EXIT_CHECK_FAILED: u8 = 2;
+
+/// Why a command failed. Every variant exits 1 except the failed checks
+/// ([`EXIT_CHECK_FAILED`]).
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+    #[error(transparent)]
+    Generate(#[from] indexer::generate::GenerateError),
+    #[error(transparent)]
+    Source(#[from] indexer::sources::SourceError),
+    #[error(transparent)]
+    Demo(#[from] api::demo::DemoError),
+    #[error("cannot create data directory {path}: {reason}")]
+    DataDir { path: String, reason: String },
+    #[error("cannot serve on {address}: {reason}")]
+    Serve { address: String, reason: String },
+    #[error(transparent)]
+    Index(#[from] indexer::index::IndexError),
+    /// `index check` found the index out of step with the store.
+    #[error("the index differs from the store")]
+    Drift,
+    /// `audit verify` found an edited or deleted event.
+    #[error("the audit chain is broken")]
+    AuditChainBroken,
+    #[error(transparent)]
+    Match(#[from] indexer::matching::MatchError),
+    #[error(transparent)]
+    Feed(#[from] indexer::feeds::FeedError),
+    #[error("feed {name}: {reason}")]
+    FeedConfig { name: String, reason: String },
+    #[error("cannot read {path}: {reason}")]
+    ReadFile { path: String, reason: String },
+    #[error(transparent)]
+    Taxonomy(#[from] taxonomy::TaxonomyCommandError),
+    #[error(transparent)]
+    Bench(#[from] api::bench::BenchError),
+    #[error("cannot find the path of this program: {0}")]
+    Exe(std::io::Error),
+    #[error("cannot write JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("cannot write to stdout: {0}")]
+    Stdout(std::io::Error),
+}
+
+impl CliError {
+    /// 2 for a check that found a problem (its report is on stdout), 1 for
+    /// everything else.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Drift | CliError::AuditChainBroken => EXIT_CHECK_FAILED,
+            _ => 1,
+        }
+    }
+
+    /// Whether the error deserves a line on stderr: a failed check has
+    /// already said what it found on stdout.
+    pub fn is_report(&self) -> bool {
+        self.exit_code() == EXIT_CHECK_FAILED
+    }
+}
+
+/// Options every command takes (`global = true` in `main.rs`).
+#[derive(Debug, Default, Clone)]
+pub struct GlobalArgs {
+    /// `--config FILE`.
+    pub config: Option<PathBuf>,
+    /// `--data-dir DIR`: overrides `data_dir` of the file and
+    /// `KOHTAANTO_DATA_DIR`.
+    pub data_dir: Option<PathBuf>,
+}
+
+/// What a command runs with: the configuration (defaults ← file ← env ←
+/// flags) and the store, opened when the command asks for it.
+pub struct Context {
+    pub config: Config,
+}
+
+impl Context {
+    /// Load the configuration and apply the global flags.
+    pub fn load(global: &GlobalArgs) -> Result<Context, CliError> {
+        let mut config = Config::load(global.config.as_deref())?;
+        config.apply_flags(&config::Flags {
+            data_dir: global.data_dir.clone(),
+            bind: None,
+        });
+        Ok(Context { config })
+    }
+
+    /// Create the data directory (it holds the SQLite file, the index and
+    /// the demo tokens).
+    pub fn create_data_dir(&self) -> Result<(), CliError> {
+        let dir = &self.config.data_dir;
+        std::fs::create_dir_all(dir).map_err(|e| CliError::DataDir {
+            path: dir.display().to_string(),
+            reason: e.to_string(),
+        })
+    }
+
+    /// Open (and migrate) the store; the data directory is created first
+    /// when the store is the embedded SQLite file in it.
+    pub fn store(&self) -> Result<Store, CliError> {
+        if self.config.database_url.is_none() {
+            self.create_data_dir()?;
+        }
+        Ok(Store::open(&self.config.database_url())?)
+    }
+
+    /// The matching engine over the store and this process's index.
+    pub fn engine(&self, store: &Store) -> Result<indexer::matching::MatchEngine, CliError> {
+        let reference = ReferenceData::load(store)?;
+        let index =
+            indexer::index::SearchIndex::open_current(&IndexRoot::new(self.config.index_dir()))?;
+        Ok(indexer::matching::MatchEngine::new(
+            store.clone(),
+            reference,
+            index,
+            matcher::scoring::ScoringConfig::default(),
+        ))
+    }
+}
+
+/// Print one JSON document on one line of stdout (what `--json` prints).
+/// A closed pipe (`| head`) ends the output quietly.
+pub fn print_json<T: Serialize + ?Sized>(value: &T) -> Result<(), CliError> {
+    use std::io::Write;
+    let line = serde_json::to_string(value)?;
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{line}").and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(CliError::Stdout(e)),
+        _ => Ok(()),
+    }
+}
+
+/// A progress bar on the terminal (stderr).
+pub fn progress_bar(len: u64, message: &'static str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(len).with_style(
+        indicatif::ProgressStyle::with_template(
+            "{msg} [{bar:40}] {pos}/{len} ({per_sec}, {eta} left)",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    bar.set_message(message);
+    bar
+}
