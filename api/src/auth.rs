@@ -2,18 +2,17 @@
 //! store (tokens are stored hashed, with expiry and revocation), the
 //! request id, and a per-token rate limit.
 
-use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
 
 use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use matcher::domain::{OrgId, Role, TokenId};
 
 use crate::error::ApiError;
-use crate::server::AppState;
+use crate::state::AppState;
+
+pub use crate::limits::RateLimiter;
 
 /// The authenticated caller of a request.
 #[derive(Debug, Clone)]
@@ -95,7 +94,7 @@ impl FromRequest for Caller {
             let secret = secret?;
             let state = state.ok_or_else(|| ApiError::internal(&"no application state"))?;
             let store = state.store.clone();
-            let identity = crate::server::blocking(move || {
+            let identity = crate::state::blocking(move || {
                 store
                     .read(|c| indexer::store::orgs::authenticate(c, &secret))
                     .map_err(ApiError::from)
@@ -114,43 +113,5 @@ impl FromRequest for Caller {
                 request_id,
             })
         })
-    }
-}
-
-/// Per-token token buckets: `rate` requests a second, bursts up to `burst`.
-#[derive(Debug)]
-pub struct RateLimiter {
-    rate: f64,
-    burst: f64,
-    buckets: Mutex<HashMap<TokenId, (f64, Instant)>>,
-}
-
-impl RateLimiter {
-    pub fn new(rate: f64, burst: f64) -> RateLimiter {
-        RateLimiter {
-            rate,
-            burst,
-            buckets: Mutex::new(HashMap::new()),
-        }
-    }
-
-    /// `None` when the request may go on; else how long to wait.
-    pub fn check(&self, token: TokenId) -> Option<Duration> {
-        let now = Instant::now();
-        let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
-        if buckets.len() > 100_000 {
-            buckets.clear();
-        }
-        let (tokens, at) = buckets.entry(token).or_insert((self.burst, now));
-        let refilled =
-            (*tokens + now.duration_since(*at).as_secs_f64() * self.rate).min(self.burst);
-        *at = now;
-        if refilled >= 1.0 {
-            *tokens = refilled - 1.0;
-            None
-        } else {
-            *tokens = refilled;
-            Some(Duration::from_secs_f64((1.0 - refilled) / self.rate))
-        }
     }
 }

@@ -14,14 +14,12 @@
 //! - links from created objects to the operations that read, change and
 //!   delete them (clients and schemathesis' stateful tests follow them).
 
-use actix_web::{web, HttpResponse};
 use matcher::references::{References, EDUCATION_FIELDS, LANGUAGE_CODES, LICENCE_CLASSES};
 use serde_json::{json, Map, Value};
 use utoipa::OpenApi;
 
 use crate::error::{problem_status, PROBLEMS};
 use crate::routes::{self, Endpoint};
-use crate::server::AppState;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -31,10 +29,10 @@ use crate::server::AppState;
         license(name = "MIT OR Apache-2.0", identifier = "MIT OR Apache-2.0"),
     ),
     paths(
-        crate::server::healthz,
-        crate::server::readyz,
-        crate::server::metrics,
-        document,
+        routes::operations::healthz,
+        routes::operations::readyz,
+        routes::operations::metrics,
+        routes::operations::document,
         routes::me::me,
         routes::me::own_vacancies,
         routes::me::agencies,
@@ -429,17 +427,4 @@ fn with_null(codes: &[&str]) -> Vec<Value> {
     let mut all: Vec<Value> = codes.iter().map(|c| json!(c)).collect();
     all.push(Value::Null);
     all
-}
-
-/// This document.
-#[utoipa::path(
-    get,
-    path = "/openapi.json",
-    operation_id = "openapi",
-    responses((status = 200, description = "the OpenAPI 3.1 document", body = Object)),
-)]
-pub async fn document(state: web::Data<AppState>) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("application/json")
-        .body(state.openapi.clone())
 }

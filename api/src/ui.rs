@@ -16,7 +16,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use matcher::geography::Geography;
 
 use crate::error::ApiError;
-use crate::server::AppState;
+use crate::state::AppState;
 
 /// The policy every UI answer carries.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \

@@ -69,7 +69,7 @@ pub enum CliError {
     #[error("cannot read {path}: {reason}")]
     ReadFile { path: String, reason: String },
     #[error(transparent)]
-    Taxonomy(#[from] taxonomy::TaxonomyCommandError),
+    Taxonomy(#[from] TaxonomyCommandError),
     #[error(transparent)]
     Bench(#[from] api::bench::BenchError),
     #[error("cannot find the path of this program: {0}")]
@@ -78,6 +78,26 @@ pub enum CliError {
     Json(#[from] serde_json::Error),
     #[error("cannot write to stdout: {0}")]
     Stdout(std::io::Error),
+}
+
+/// Why a taxonomy command failed.
+#[derive(Debug, thiserror::Error)]
+pub enum TaxonomyCommandError {
+    #[error(transparent)]
+    Generate(#[from] indexer::generate::GenerateError),
+    #[error(transparent)]
+    Source(#[from] indexer::sources::SourceError),
+    #[error("cannot read {path}: {reason}")]
+    ReadFile { path: String, reason: String },
+    #[error("{path} {source}")]
+    Cases {
+        path: String,
+        source: matcher::normalize::evaluation::CaseError,
+    },
+    #[error("give a title or --batch <file>")]
+    NoTitle,
+    #[error("{0}")]
+    Usage(String),
 }
 
 impl CliError {

@@ -15,7 +15,7 @@ use matcher::normalize::evaluation::{self, Level, Metrics};
 use matcher::taxonomy::Lang;
 use serde_json::json;
 
-use super::{CliError, Context};
+use super::{CliError, Context, TaxonomyCommandError};
 
 #[derive(Subcommand)]
 pub enum TaxonomyCommand {
@@ -73,26 +73,6 @@ pub enum TaxonomyCommand {
         #[arg(long)]
         json: bool,
     },
-}
-
-/// Why a taxonomy command failed.
-#[derive(Debug, thiserror::Error)]
-pub enum TaxonomyCommandError {
-    #[error(transparent)]
-    Generate(#[from] indexer::generate::GenerateError),
-    #[error(transparent)]
-    Source(#[from] indexer::sources::SourceError),
-    #[error("cannot read {path}: {reason}")]
-    ReadFile { path: String, reason: String },
-    #[error("{path} {source}")]
-    Cases {
-        path: String,
-        source: evaluation::CaseError,
-    },
-    #[error("give a title or --batch <file>")]
-    NoTitle,
-    #[error("{0}")]
-    Usage(String),
 }
 
 /// What a case expected, for people: `ISCO label` or the ISCO code.

@@ -5,10 +5,10 @@ use matcher::domain::Role;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{cursor, page_size, MAX_PAGE};
+use super::params::{cursor, page_size, MAX_PAGE};
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::server::{blocking, AppState};
+use crate::state::{blocking, AppState};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]

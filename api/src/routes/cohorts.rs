@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::server::{blocking, AppState};
+use crate::state::{blocking, AppState};
 
 /// A change situation: the workers one employer lays off.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -39,7 +39,7 @@ pub async fn create(
     body: web::Json<serde_json::Value>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::Adviser])?;
-    let body: CohortBody = super::typed_body(body.into_inner())?;
+    let body: CohortBody = super::params::typed_body(body.into_inner())?;
     if body.profile_ids.is_empty() || body.profile_ids.len() > store_cohorts::MAX_MEMBERS {
         return Err(ApiError::bad_request(
             "invalid_members",
@@ -132,7 +132,7 @@ pub async fn assign(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::Adviser])?;
     let b: AssignBody = match body {
-        Some(b) if !b.is_null() => super::typed_body(b.into_inner())?,
+        Some(b) if !b.is_null() => super::params::typed_body(b.into_inner())?,
         _ => AssignBody::default(),
     };
     let min_score = b.min_score.unwrap_or(0.5);
@@ -162,7 +162,7 @@ pub async fn assign(
         alternatives,
         scope,
         now: chrono::Utc::now().naive_utc(),
-        lang: super::reference::language(&request, b.lang.as_deref())?,
+        lang: super::params::language(&request, b.lang.as_deref())?,
     };
     let st = state.clone();
     let who = caller.clone();

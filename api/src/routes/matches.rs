@@ -15,10 +15,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
-use super::page_size;
+use super::params::page_size;
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::server::{blocking, AppState};
+use crate::state::{blocking, AppState};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -129,7 +129,7 @@ fn options(request: &HttpRequest, q: &MatchQuery) -> Result<Options, ApiError> {
             .map_err(|e: String| ApiError::bad_request("invalid_scope", e))?,
     };
     Ok(Options {
-        lang: super::reference::language(request, q.lang.as_deref())?,
+        lang: super::params::language(request, q.lang.as_deref())?,
         limit: page_size(q.limit, 100)?,
         scope,
         explain: q.explain.unwrap_or(true),

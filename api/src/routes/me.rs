@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::server::{blocking, AppState};
+use crate::state::{blocking, AppState};
 
 /// Most vacancies `GET /v1/me/vacancies` lists (newest first).
 pub const MAX_OWN_VACANCIES: i64 = 200;

@@ -11,8 +11,8 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::routes::reference::language;
-use crate::server::{blocking, AppState};
+use crate::routes::params::language;
+use crate::state::{blocking, AppState};
 
 /// Industry columns of a picture: TOL 2008 sections or divisions (the
 /// query's vocabulary, parsed where it is read).

@@ -14,10 +14,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
-use super::{cursor, merge_patch, page_size, MAX_PAGE};
+use super::params::{cursor, merge_patch, page_size, MAX_PAGE};
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::server::{blocking, AppState};
+use crate::state::{blocking, AppState};
 
 /// How `caller` reads profiles (403 for roles that read none).
 pub fn viewer(caller: &Caller) -> Result<ProfileViewer, ApiError> {
@@ -393,7 +393,7 @@ pub async fn patch(
 ) -> Result<HttpResponse, ApiError> {
     let current = managed(&state, &caller, *id).await?;
     let (draft, version): (ProfileDraft, i64) =
-        super::patched(&current.draft, body.into_inner(), FIXED)?;
+        super::params::patched(&current.draft, body.into_inner(), FIXED)?;
     check(&state, &draft)?;
     let store = state.store.clone();
     let who = caller.clone();

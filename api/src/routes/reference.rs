@@ -8,34 +8,13 @@ use matcher::taxonomy::Lang;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{check_query, page_size, MAX_QUERY_CHARS};
+use super::params::{check_query, language, page_size, MAX_QUERY_CHARS};
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::server::{blocking, AppState};
+use crate::state::{blocking, AppState};
 
 /// Longest text `extract` reads, in characters.
 pub const MAX_EXTRACT_CHARS: usize = 20_000;
-
-/// `lang` if given (400 when unknown), else the first of fi/sv/en in
-/// `Accept-Language`, else Finnish.
-pub fn language(request: &HttpRequest, lang: Option<&str>) -> Result<Lang, ApiError> {
-    if let Some(l) = lang {
-        return l
-            .parse()
-            .map_err(|_| ApiError::bad_request("invalid_lang", "lang must be fi, sv or en"));
-    }
-    let accept = request
-        .headers()
-        .get("accept-language")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    Ok(accept
-        .split(',')
-        .filter_map(|part| part.split(';').next())
-        .filter_map(|tag| tag.trim().get(..2))
-        .find_map(|code| code.to_ascii_lowercase().parse().ok())
-        .unwrap_or(Lang::Fi))
-}
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]

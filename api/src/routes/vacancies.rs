@@ -15,10 +15,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
-use super::{check_query, cursor, merge_patch, page_size, MAX_PAGE};
+use super::params::{check_query, cursor, merge_patch, page_size, MAX_PAGE};
 use crate::auth::Caller;
 use crate::error::ApiError;
-use crate::server::{blocking, AppState};
+use crate::state::{blocking, AppState};
 
 /// How `caller` reads vacancies (403 for roles that read none).
 pub fn viewer(caller: &Caller) -> Result<VacancyViewer, ApiError> {
@@ -264,7 +264,7 @@ pub async fn patch(
 ) -> Result<HttpResponse, ApiError> {
     let current = owned(&state, &caller, *id).await?;
     let (draft, version): (VacancyDraft, i64) =
-        super::patched(&current.draft, body.into_inner(), FIXED)?;
+        super::params::patched(&current.draft, body.into_inner(), FIXED)?;
     let store = state.store.clone();
     let id = current.id;
     // An occupation the owner chose ends a review (or replaces what the
@@ -410,7 +410,7 @@ pub async fn search(
     }
     let limit = page_size(q.limit, MAX_PAGE)?;
     let offset = cursor(q.cursor.as_deref())?;
-    if offset > super::MAX_SEARCH_OFFSET {
+    if offset > super::params::MAX_SEARCH_OFFSET {
         return Err(ApiError::bad_request(
             "invalid_cursor",
             "a search pages through its first 10,000 results",
@@ -525,7 +525,7 @@ pub async fn introduce(
     caller.require(&[Role::Adviser])?;
     let vacancy = visible(&state, &caller, *id).await?;
     let store = state.store.clone();
-    let body: IntroductionBody = super::typed_body(body.into_inner())?;
+    let body: IntroductionBody = super::params::typed_body(body.into_inner())?;
     let profile_id = ProfileId(body.profile_id);
     let who = caller.clone();
     let introduced = blocking(move || {
