@@ -93,24 +93,34 @@ pub const ASSETS: &[Asset] = &[
 
 /// Register `/`, `/ui/` and `/ui/{name}` (GET and HEAD).
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(page("/"))
-        .service(page("/ui"))
-        .service(page("/ui/"))
-        .service(
-            web::resource("/ui/map.svg")
-                .route(web::get().to(map))
-                .route(web::head().to(map)),
-        )
-        .service(
-            web::resource("/ui/geography.json")
-                .route(web::get().to(geography))
-                .route(web::head().to(geography)),
-        )
-        .service(
-            web::resource("/ui/{name}")
-                .route(web::get().to(asset))
-                .route(web::head().to(asset)),
-        );
+    cfg.service(
+        web::resource("/docs")
+            .route(web::get().to(docs_page))
+            .route(web::head().to(docs_page)),
+    )
+    .service(
+        web::resource("/docs/{name}")
+            .route(web::get().to(docs_asset))
+            .route(web::head().to(docs_asset)),
+    )
+    .service(page("/"))
+    .service(page("/ui"))
+    .service(page("/ui/"))
+    .service(
+        web::resource("/ui/map.svg")
+            .route(web::get().to(map))
+            .route(web::head().to(map)),
+    )
+    .service(
+        web::resource("/ui/geography.json")
+            .route(web::get().to(geography))
+            .route(web::head().to(geography)),
+    )
+    .service(
+        web::resource("/ui/{name}")
+            .route(web::get().to(asset))
+            .route(web::head().to(asset)),
+    );
 }
 
 fn page(path: &str) -> actix_web::Resource {
@@ -151,6 +161,69 @@ fn respond(request: &HttpRequest, content_type: &str, body: Vec<u8>, cache: &str
     } else {
         response.content_type(content_type).body(body)
     }
+}
+
+/// The API reference at `/docs`: Swagger UI, vendored from the npm
+/// registry package swagger-ui-dist with its licence (`api/ui/docs/`), over
+/// `/openapi.json`, under the same policy as the UI.
+pub const DOCS_ASSETS: &[Asset] = &[
+    Asset {
+        name: "index.html",
+        content_type: "text/html; charset=utf-8",
+        body: include_bytes!("../ui/docs/index.html"),
+    },
+    Asset {
+        name: "docs.js",
+        content_type: JS,
+        body: include_bytes!("../ui/docs/docs.js"),
+    },
+    Asset {
+        name: "swagger-ui-bundle.js",
+        content_type: JS,
+        body: include_bytes!("../ui/docs/swagger-ui-bundle.js"),
+    },
+    Asset {
+        name: "swagger-ui.css",
+        content_type: "text/css; charset=utf-8",
+        body: include_bytes!("../ui/docs/swagger-ui.css"),
+    },
+    Asset {
+        name: "LICENSE",
+        content_type: "text/plain; charset=utf-8",
+        body: include_bytes!("../ui/docs/LICENSE"),
+    },
+    Asset {
+        name: "NOTICE",
+        content_type: "text/plain; charset=utf-8",
+        body: include_bytes!("../ui/docs/NOTICE"),
+    },
+    Asset {
+        name: "swagger-ui-bundle.js.LICENSE.txt",
+        content_type: "text/plain; charset=utf-8",
+        body: include_bytes!("../ui/docs/swagger-ui-bundle.js.LICENSE.txt"),
+    },
+];
+
+async fn docs_page(request: HttpRequest) -> HttpResponse {
+    let page = &DOCS_ASSETS[0];
+    respond(&request, page.content_type, page.body.to_vec(), PAGE_CACHE)
+}
+
+async fn docs_asset(
+    request: HttpRequest,
+    name: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let name = name.into_inner();
+    let found = DOCS_ASSETS
+        .iter()
+        .find(|a| a.name == name.as_str())
+        .ok_or_else(|| ApiError::not_found(format!("no such file: /docs/{name}")))?;
+    Ok(respond(
+        &request,
+        found.content_type,
+        found.body.to_vec(),
+        ASSET_CACHE,
+    ))
 }
 
 /// The page is revalidated on every load (so an upgrade shows at once);

@@ -445,6 +445,7 @@ fn browser_flows() {
     adviser_cohorts(&ui);
     languages(&ui);
     keyboard_only(&ui, &introduced);
+    api_reference(&ui);
 
     let uncaught: Vec<_> = browser
         .console()
@@ -458,6 +459,35 @@ fn browser_flows() {
         server_ready,
         browser.screenshots.display()
     );
+}
+
+/// `/docs`: the API reference renders offline, under the UI's policy, from
+/// the server's own document (the console check after the flows catches a
+/// policy violation).
+fn api_reference(ui: &Ui) {
+    ui.b.goto(&format!("{}/docs", ui.demo.base()));
+    let tags = ui.b.wait("the role sections of /docs", || {
+        let tags = ui.b.find_all(".opblock-tag");
+        (tags.len() >= 6).then_some(tags)
+    });
+    let names: Vec<String> = tags.iter().map(|t| ui.b.text(t)).collect();
+    for role in ["adviser", "recruiter", "employer", "analyst", "admin"] {
+        assert!(names.iter().any(|n| n.starts_with(role)), "{names:?}");
+    }
+    ui.b.click(&tags[0]);
+    let paths = ui.b.wait("the adviser's operations", || {
+        let paths: Vec<String> =
+            ui.b.find_all(".opblock-summary-path")
+                .iter()
+                .map(|p| ui.b.text(p))
+                .collect();
+        (!paths.is_empty()).then_some(paths)
+    });
+    assert!(
+        paths.iter().any(|p| p.contains("/v1/profiles")),
+        "{paths:?}"
+    );
+    ui.b.screenshot("api-docs");
 }
 
 /// The sign-in page, and a bad token answered in words in `#error`.

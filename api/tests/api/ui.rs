@@ -54,12 +54,35 @@ fn ui_files_are_served_with_type_csp_and_cache_headers() {
     .into_iter()
     .collect();
     // Every file in api/ui/ is built in, and nothing else.
-    let on_disk: BTreeSet<String> = std::fs::read_dir(ui_dir())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
+    let files = |dir: std::path::PathBuf| -> BTreeSet<String> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_type().unwrap().is_file())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect()
+    };
     let shipped: BTreeSet<String> = api::ui::ASSETS.iter().map(|a| a.name.to_owned()).collect();
-    assert_eq!(on_disk, shipped);
+    assert_eq!(files(ui_dir()), shipped);
+    // The API reference: every vendored file (but the README that says
+    // where it came from) is built in, served under the same policy.
+    let mut vendored = files(ui_dir().join("docs"));
+    vendored.remove("README.md");
+    let docs: BTreeSet<String> = api::ui::DOCS_ASSETS
+        .iter()
+        .map(|a| a.name.to_owned())
+        .collect();
+    assert_eq!(vendored, docs);
+    for path in std::iter::once("/docs".to_owned()).chain(docs.iter().map(|n| format!("/docs/{n}")))
+    {
+        let response = w.client.get(w.url(&path)).send().unwrap();
+        assert_eq!(response.status().as_u16(), 200, "{path}");
+        assert_eq!(
+            header(&response, "content-security-policy"),
+            api::ui::CONTENT_SECURITY_POLICY,
+            "{path}"
+        );
+    }
 
     for asset in api::ui::ASSETS {
         let response = w
