@@ -64,20 +64,13 @@ impl AppState {
         let records = engine.warm()?;
         tracing::info!(records, "match records loaded");
         let coders = Coders::load(&reference.taxonomy, &reference.geography, data_dir)?;
-        let industries = store
-            .read(indexer::store::taxonomy::load_industries)?
-            .map(Arc::new);
-        let references = Arc::new(References::new(
-            Arc::clone(&reference.taxonomy),
-            Arc::clone(&reference.geography),
-            industries,
-        ));
+        let references = Arc::new(reference.references(&store)?);
         Ok(AppState {
-            references,
+            references: Arc::clone(&references),
             engine: Arc::new(engine),
             coder: Arc::clone(&coders.occupations),
             extractor: Arc::clone(&coders.skills),
-            feed_coding: Arc::new(FeedCoding::new(coders)),
+            feed_coding: Arc::new(FeedCoding::new(coders).checking(Arc::clone(&references))),
             reference,
             store,
             limiter: Arc::new(RateLimiter::new(50.0, 100.0)),

@@ -282,6 +282,9 @@ pub struct FeedCoding {
     pub coders: crate::coding::Coders,
     /// The least confidence that sets an occupation.
     pub min_confidence: f32,
+    /// When set, a posting naming a code or URI the reference data does
+    /// not have is rejected with the field (strict references).
+    pub references: Option<std::sync::Arc<matcher::references::References>>,
 }
 
 /// What coding did to one draft.
@@ -306,7 +309,17 @@ impl FeedCoding {
         FeedCoding {
             coders,
             min_confidence: Self::DEFAULT_MIN_CONFIDENCE,
+            references: None,
         }
+    }
+
+    /// Also check every posting's references against `references`.
+    pub fn checking(
+        mut self,
+        references: std::sync::Arc<matcher::references::References>,
+    ) -> FeedCoding {
+        self.references = Some(references);
+        self
     }
 
     /// Fill in what the draft lacks.
@@ -458,6 +471,16 @@ pub fn import_document_coded(
                     let outcome = coding.code(&mut draft);
                     report.concepts_coded += outcome.concepts_coded;
                     record = outcome.record;
+                    if let Some(references) = &coding.references {
+                        if let Err(e) = references.check_vacancy(&draft, Some(now)) {
+                            report.rejected.push(RejectedItem {
+                                index: item.index,
+                                identifier: item.identifier,
+                                reason: e.to_string(),
+                            });
+                            continue;
+                        }
+                    }
                 }
                 if let Some(&earlier) = first_index.get(&draft.source_id) {
                     report.rejected.push(RejectedItem {

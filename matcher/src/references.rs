@@ -221,12 +221,13 @@ impl References {
         }
     }
 
-    /// Check every code and URI of a vacancy, and its dates; `now` is when
-    /// it is written: a vacancy written already expired is refused.
+    /// Check every code and URI of a vacancy, and its dates. `now` is when
+    /// its expiry is written (creation, or a change of `expires_at`): a
+    /// vacancy written already expired is refused.
     pub fn check_vacancy(
         &self,
         v: &VacancyDraft,
-        now: NaiveDateTime,
+        now: Option<NaiveDateTime>,
     ) -> Result<(), ValidationError> {
         if let Some(code) = &v.municipality_code {
             self.municipality("municipality_code", code)?;
@@ -270,7 +271,7 @@ impl References {
         }
         if let Some(expires) = v.expires_at {
             check_date("expires_at", expires.date())?;
-            if expires <= now {
+            if now.is_some_and(|now| expires <= now) {
                 return Err(invalid("expires_at", "already expired"));
             }
         }

@@ -125,7 +125,11 @@ pub fn run(ctx: &Context, what: ImportWhat) -> Result<(), CliError> {
                 &reference.geography,
                 Some(&ctx.config.data_dir),
             )?;
-            let coding = indexer::feeds::FeedCoding::new(coders);
+            // Imported postings are checked against the store's reference
+            // data, as the API's writes are.
+            let references = indexer::index::ReferenceData::load(&store)?.references(&store)?;
+            let coding =
+                indexer::feeds::FeedCoding::new(coders).checking(std::sync::Arc::new(references));
             let report = indexer::feeds::import_feed_coded(
                 &store,
                 &reference.geography,

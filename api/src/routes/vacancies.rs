@@ -91,8 +91,12 @@ fn coding_of(c: &mut DbConnection, id: VacancyId) -> Result<Option<CodingRecord>
 
 /// Every code and URI of `draft` is one the reference data knows, and its
 /// dates make sense (422 `invalid_reference` / `invalid_vacancy`).
-pub fn check_references(state: &AppState, draft: &VacancyDraft) -> Result<(), ApiError> {
-    let now = chrono::Utc::now().naive_utc();
+pub fn check_references(
+    state: &AppState,
+    draft: &VacancyDraft,
+    expiry_written: bool,
+) -> Result<(), ApiError> {
+    let now = expiry_written.then(|| chrono::Utc::now().naive_utc());
     state.references.check_vacancy(draft, now).map_err(|e| {
         let code = if e.field.ends_with("date") || e.field == "expires_at" {
             "invalid_vacancy"
@@ -162,7 +166,7 @@ pub fn draft_from_body(
             e.to_string(),
         )
     })?;
-    check_references(state, &draft)?;
+    check_references(state, &draft, true)?;
     let outcome = state.feed_coding.code(&mut draft);
     Ok((draft, outcome.record))
 }
@@ -265,6 +269,14 @@ pub async fn patch(
     let current = owned(&state, &caller, *id).await?;
     let (draft, version): (VacancyDraft, i64) =
         super::params::patched(&current.draft, body.into_inner(), FIXED)?;
+    draft.validate().map_err(|e| {
+        ApiError::new(
+            actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_vacancy",
+            e.to_string(),
+        )
+    })?;
+    check_references(&state, &draft, draft.expires_at != current.draft.expires_at)?;
     let store = state.store.clone();
     let id = current.id;
     // An occupation the owner chose ends a review (or replaces what the

@@ -3,6 +3,28 @@
 //! `kohtaanto` binary, against SQLite always and PostgreSQL when
 //! `KOHTAANTO_TEST_DATABASE_URL` is set.
 
+/// A test `fn name(db: TestDb)` run on SQLite, and on PostgreSQL when
+/// `KOHTAANTO_TEST_DATABASE_URL` is set.
+macro_rules! on_every_backend {
+    ($name:ident) => {
+        mod $name {
+            #[test]
+            fn sqlite() {
+                super::$name(indexer::testkit::TestDb::sqlite().unwrap());
+            }
+
+            #[test]
+            fn postgres() {
+                let Some(db) = indexer::testkit::TestDb::postgres().unwrap() else {
+                    eprintln!("KOHTAANTO_TEST_DATABASE_URL is not set: PostgreSQL run skipped");
+                    return;
+                };
+                super::$name(db);
+            }
+        }
+    };
+}
+
 mod architecture;
 mod browser;
 mod cli;
@@ -10,6 +32,7 @@ mod contract;
 mod faults;
 mod health;
 mod index;
+mod references;
 mod support;
 mod ui;
 mod v1;

@@ -8,26 +8,6 @@ use serde_json::{json, Value};
 
 use crate::world::World;
 
-macro_rules! on_every_backend {
-    ($name:ident) => {
-        mod $name {
-            #[test]
-            fn sqlite() {
-                super::$name(indexer::testkit::TestDb::sqlite().unwrap());
-            }
-
-            #[test]
-            fn postgres() {
-                let Some(db) = indexer::testkit::TestDb::postgres().unwrap() else {
-                    eprintln!("KOHTAANTO_TEST_DATABASE_URL is not set: PostgreSQL run skipped");
-                    return;
-                };
-                super::$name(db);
-            }
-        }
-    };
-}
-
 const VACANCY_CANARY: &str = "Zebrafinchwork";
 const PROFILE_CANARY: &str = "Quokkaword";
 

@@ -94,6 +94,22 @@ impl ReferenceData {
             geography: std::sync::Arc::new(geography),
         })
     }
+
+    /// What writes are checked against: these, with the store's TOL 2008
+    /// industries.
+    pub fn references(
+        &self,
+        store: &crate::store::Store,
+    ) -> Result<matcher::references::References, crate::store::StoreError> {
+        let industries = store
+            .read(crate::store::taxonomy::load_industries)?
+            .map(std::sync::Arc::new);
+        Ok(matcher::references::References::new(
+            std::sync::Arc::clone(&self.taxonomy),
+            std::sync::Arc::clone(&self.geography),
+            industries,
+        ))
+    }
 }
 
 /// The index root directory with its generations.
