@@ -114,6 +114,7 @@ pub fn build(references: Option<&References>) -> Value {
     parameters_not_null(&mut doc);
     if let Some(r) = references {
         reference_codes(&mut doc, r);
+        examples(&mut doc, r);
     }
     doc
 }
@@ -393,7 +394,7 @@ fn reference_codes(doc: &mut Value, r: &References) {
         props["languages"]["items"]["properties"]["language"] = plain(LANGUAGE_CODES);
         props["licences"]["items"] = json!({"oneOf": [
             {"type": "object", "required": ["value"], "additionalProperties": false,
-             "properties": {"value": plain(LICENCE_CLASSES), "hard": {"type": "boolean"}}},
+             "properties": {"value": plain(LICENCE_CLASSES), "hard": {"type": ["boolean", "null"]}}},
             plain(LICENCE_CLASSES),
         ]});
     }
@@ -419,6 +420,104 @@ fn reference_codes(doc: &mut Value, r: &References) {
                     p["schema"] = plain(codes);
                 }
             }
+        }
+    }
+}
+
+/// Examples of the bodies a client writes, naming things the reference
+/// data has (schemathesis' examples phase sends them as they are).
+fn examples(doc: &mut Value, r: &References) {
+    let geography = r.geography();
+    let home = geography
+        .municipality("091")
+        .or_else(|| geography.municipalities().next())
+        .map(|m| (m.code.clone(), m.region_code.clone()));
+    let occupation = r
+        .taxonomy()
+        .occupations()
+        .map(|(_, o)| o)
+        .find(|o| o.isco_code == "5321")
+        .or_else(|| r.taxonomy().occupations().next().map(|(_, o)| o));
+    let skill = occupation
+        .and_then(|o| r.taxonomy().occupation_idx(&o.uri))
+        .and_then(|idx| r.taxonomy().skills_of(idx).first().copied())
+        .map(|(s, _)| r.taxonomy().skill(s))
+        .or_else(|| r.taxonomy().skills().next().map(|(_, s)| s));
+    let (Some((municipality, region)), Some(occupation), Some(skill)) = (home, occupation, skill)
+    else {
+        return;
+    };
+    let skill_ref = json!({"uri": skill.uri, "label": skill.labels.fi});
+    let vacancy = json!({
+        "title": occupation.labels.fi,
+        "description": "Vakituinen työ kotihoidossa, kolmivuorotyö.",
+        "municipality_code": municipality,
+        "occupation_uri": occupation.uri,
+        "skills": [{"skill": skill_ref, "importance": "essential"}],
+        "languages": [{"language": "fi", "level": "b2", "hard": true}],
+        "licences": [{"value": "B", "hard": false}],
+        "work_time": "full_time",
+        "remote": "none",
+        "positions": 2,
+        "expires_at": "2099-12-31T23:59:59Z",
+    });
+    let profile = json!({
+        "contact": {"full_name": "Aino Virtanen", "email": "aino.virtanen@example.fi"},
+        "home_municipality_code": municipality,
+        "max_commute_km": 40,
+        "relocation": "regions",
+        "relocation_regions": [region],
+        "desired_occupations": [occupation.uri],
+        "work_history": [{"occupation_uri": occupation.uri, "title": occupation.labels.fi, "years": 4.0}],
+        "skills": [skill_ref],
+        "languages": [{"language": "fi", "level": "native"}, {"language": "en", "level": "b2"}],
+        "licences": ["B"],
+        "education_level": 4,
+        "education_field": "09",
+        "work_time_preference": "any",
+    });
+    let bodies = [
+        ("/v1/vacancies", "post", vacancy.clone()),
+        ("/v1/match/candidates", "post", vacancy),
+        (
+            "/v1/vacancies/{id}",
+            "patch",
+            json!({"version": 1, "positions": 3}),
+        ),
+        ("/v1/profiles", "post", profile),
+        (
+            "/v1/profiles/{id}",
+            "patch",
+            json!({"version": 1, "max_commute_km": 60}),
+        ),
+        (
+            "/v1/vacancies/{id}/introductions",
+            "post",
+            json!({"profile_id": 1}),
+        ),
+        (
+            "/v1/cohorts",
+            "post",
+            json!({"name": "Tehdas Oy, muutosneuvottelut 2026", "employer_name": "Tehdas Oy", "profile_ids": [1, 2, 3]}),
+        ),
+        (
+            "/v1/cohorts/{id}/assignments",
+            "post",
+            json!({"min_score": 0.5, "candidates": 20, "alternatives": 3, "scope": "mobility"}),
+        ),
+        (
+            "/v1/taxonomy/extract",
+            "post",
+            json!({"text": "Osaat Excelin ja SAP:n, ja sinulla on B-ajokortti.", "lang": "fi"}),
+        ),
+    ];
+    for (path, method, example) in bodies {
+        let pointer = format!(
+            "/paths/{}/{method}/requestBody/content/application~1json",
+            path.replace('~', "~0").replace('/', "~1")
+        );
+        if let Some(media) = doc.pointer_mut(&pointer) {
+            media["example"] = example;
         }
     }
 }

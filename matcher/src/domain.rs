@@ -177,7 +177,9 @@ pub struct Organization {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SkillRef {
+    #[schema(pattern = "^http://data\\.europa\\.eu/esco/skill/")]
     pub uri: Option<String>,
+    #[schema(min_length = 1, max_length = 300)]
     pub label: String,
 }
 
@@ -249,6 +251,15 @@ impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for Requirement<T> {
     }
 }
 
+/// `hard`: true, false, or null (soft).
+fn nullable_boolean() -> utoipa::openapi::schema::Object {
+    use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
+    ObjectBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::Boolean, Type::Null]))
+        .description(Some("true: a hard requirement that filters candidates"))
+        .build()
+}
+
 /// The OpenAPI schema of a list of language requirements: a language skill
 /// with `hard` beside its fields.
 fn language_requirements() -> utoipa::openapi::schema::Array {
@@ -266,12 +277,7 @@ fn language_requirements() -> utoipa::openapi::schema::Array {
             utoipa::openapi::Ref::from_schema_name("LanguageLevel"),
         )
         .required("level")
-        .property(
-            "hard",
-            ObjectBuilder::new()
-                .schema_type(Type::Boolean)
-                .description(Some("true: a hard requirement that filters candidates")),
-        )
+        .property("hard", nullable_boolean())
         .additional_properties(Some(AdditionalProperties::FreeForm(false)));
     utoipa::openapi::schema::Array::new(item)
 }
@@ -289,7 +295,7 @@ fn plain_requirements() -> utoipa::openapi::schema::Array {
     let object = ObjectBuilder::new()
         .property("value", text())
         .required("value")
-        .property("hard", ObjectBuilder::new().schema_type(Type::Boolean))
+        .property("hard", nullable_boolean())
         .additional_properties(Some(
             utoipa::openapi::schema::AdditionalProperties::FreeForm(false),
         ));
@@ -300,24 +306,35 @@ fn plain_requirements() -> utoipa::openapi::schema::Array {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct VacancyDraft {
     pub source: String,
+    #[schema(min_length = 1, max_length = 300)]
     pub source_id: String,
     pub owner_org: OrgId,
+    #[schema(min_length = 1, max_length = 300, example = "Lähihoitaja, vakituinen")]
     pub title: String,
+    #[schema(max_length = 20000)]
     pub description: String,
     pub ad_language: String,
+    #[schema(min_length = 1, max_length = 300)]
     pub employer_name: Option<String>,
+    #[schema(pattern = "^http://data\\.europa\\.eu/esco/occupation/")]
     pub occupation_uri: Option<String>,
     pub isco_code: Option<String>,
     pub industry_code: Option<String>,
+    #[schema(max_items = 200)]
     pub skills: Vec<VacancySkill>,
     pub municipality_code: Option<String>,
+    #[schema(minimum = -90.0, maximum = 90.0)]
     pub lat: Option<f64>,
+    #[schema(minimum = -180.0, maximum = 180.0)]
     pub lon: Option<f64>,
     pub remote: RemoteMode,
     pub work_time: WorkTime,
     pub contract_type: ContractType,
+    #[schema(minimum = 1, maximum = 10000)]
     pub positions: i32,
+    #[schema(minimum = 0)]
     pub salary_min_eur: Option<i32>,
+    #[schema(minimum = 0)]
     pub salary_max_eur: Option<i32>,
     #[schema(schema_with = language_requirements)]
     pub languages: Vec<Requirement<LanguageSkill>>,
@@ -331,6 +348,7 @@ pub struct VacancyDraft {
     pub expires_at: Option<NaiveDateTime>,
     pub visibility: Visibility,
     /// Agencies a `shared` vacancy is shared with.
+    #[schema(max_items = 200)]
     pub shared_with: Vec<OrgId>,
     pub status: VacancyStatus,
 }
@@ -351,10 +369,14 @@ pub struct Vacancy {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ContactDetails {
+    #[schema(min_length = 1, max_length = 300, example = "Aino Virtanen")]
     pub full_name: String,
+    #[schema(min_length = 1, max_length = 300)]
     pub email: Option<String>,
+    #[schema(min_length = 1, max_length = 300)]
     pub phone: Option<String>,
     /// The adviser's free-text notes.
+    #[schema(max_length = 20000)]
     pub notes: Option<String>,
 }
 
@@ -363,7 +385,9 @@ pub struct ContactDetails {
 #[serde(deny_unknown_fields)]
 pub struct WorkExperience {
     pub occupation_uri: Option<String>,
+    #[schema(min_length = 1, max_length = 300)]
     pub title: String,
+    #[schema(minimum = 0.0, maximum = 60.0)]
     pub years: f64,
 }
 
@@ -376,16 +400,22 @@ pub struct ProfileDraft {
     pub home_municipality_code: Option<String>,
     /// ISO 3166-1 alpha-2 country of residence for people living abroad who
     /// want to move to Finland (international recruitment).
+    #[schema(pattern = "^[A-Z]{2}$")]
     pub abroad_country: Option<String>,
+    #[schema(minimum = 0, maximum = 1000)]
     pub max_commute_km: i32,
     pub relocation: Relocation,
     /// Regions (maakunta codes) the jobseeker would move to, for `Relocation::Regions`.
     pub relocation_regions: Vec<String>,
     pub remote_preference: RemotePreference,
+    #[schema(max_items = 200)]
     pub desired_occupations: Vec<String>,
+    #[schema(max_items = 200)]
     pub work_history: Vec<WorkExperience>,
+    #[schema(max_items = 200)]
     pub skills: Vec<SkillRef>,
     /// ISCED 2011 level, 0–8.
+    #[schema(minimum = 0, maximum = 8)]
     pub education_level: Option<i32>,
     /// Statistics Finland field of education code.
     pub education_field: Option<String>,

@@ -128,12 +128,26 @@ pub async fn assign(
     request: actix_web::HttpRequest,
     state: web::Data<AppState>,
     id: web::Path<i64>,
-    body: Option<web::Json<serde_json::Value>>,
+    body: Result<web::Json<serde_json::Value>, actix_web::Error>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::Adviser])?;
+    // The body is optional, but when there is one it must be JSON of the
+    // right shape (an optional `Json` extractor would drop a bad one).
     let b: AssignBody = match body {
-        Some(b) if !b.is_null() => super::params::typed_body(b.into_inner())?,
-        _ => AssignBody::default(),
+        Ok(value) if value.is_null() => AssignBody::default(),
+        Ok(value) => super::params::typed_body(value.into_inner())?,
+        Err(error) => {
+            let headers = request.headers();
+            let empty = !headers.contains_key(actix_web::http::header::CONTENT_TYPE)
+                && headers
+                    .get(actix_web::http::header::CONTENT_LENGTH)
+                    .and_then(|v| v.to_str().ok())
+                    .is_none_or(|v| v.trim() == "0");
+            if !empty {
+                return Ok(error.error_response());
+            }
+            AssignBody::default()
+        }
     };
     let min_score = b.min_score.unwrap_or(0.5);
     if !(0.0..=1.0).contains(&min_score) {

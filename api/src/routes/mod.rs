@@ -56,6 +56,7 @@ const RANKING: &[&str] = &[
     "index_error",
 ];
 const VACANCY_WRITE: &[&str] = &[
+    "conflict",
     "unknown_field",
     "field_not_writable",
     "invalid_vacancy",

@@ -140,6 +140,7 @@ pub fn patched<T: serde::Serialize + serde::de::DeserializeOwned>(
     mut body: Value,
     fixed: &[&str],
 ) -> Result<(T, i64), ApiError> {
+    integral_numbers(&mut body);
     let version = body
         .as_object_mut()
         .and_then(|o| o.remove("version"))
