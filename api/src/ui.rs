@@ -18,6 +18,13 @@ use matcher::geography::Geography;
 use crate::error::ApiError;
 use crate::state::AppState;
 
+/// The policy of the API reference at `/docs`: the UI's, but that images
+/// may also be `data:` URIs, which Swagger UI draws its icons with (an
+/// image cannot run script).
+pub const DOCS_CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
+     style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; \
+     object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
 /// The policy every UI answer carries.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
      style-src 'self'; img-src 'self'; connect-src 'self'; font-src 'self'; \
@@ -138,6 +145,17 @@ fn etag(body: &[u8]) -> String {
 /// A UI answer with the security and cache headers, or 304 when the
 /// client's copy is current.
 fn respond(request: &HttpRequest, content_type: &str, body: Vec<u8>, cache: &str) -> HttpResponse {
+    respond_under(request, CONTENT_SECURITY_POLICY, content_type, body, cache)
+}
+
+/// [`respond`] under `policy`.
+fn respond_under(
+    request: &HttpRequest,
+    policy: &str,
+    content_type: &str,
+    body: Vec<u8>,
+    cache: &str,
+) -> HttpResponse {
     let tag = etag(&body);
     let fresh = request
         .headers()
@@ -150,7 +168,7 @@ fn respond(request: &HttpRequest, content_type: &str, body: Vec<u8>, cache: &str
         HttpResponse::Ok()
     };
     response
-        .insert_header((header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY))
+        .insert_header((header::CONTENT_SECURITY_POLICY, policy))
         .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .insert_header((header::X_FRAME_OPTIONS, "DENY"))
         .insert_header((header::REFERRER_POLICY, "no-referrer"))
@@ -165,7 +183,7 @@ fn respond(request: &HttpRequest, content_type: &str, body: Vec<u8>, cache: &str
 
 /// The API reference at `/docs`: Swagger UI, vendored from the npm
 /// registry package swagger-ui-dist with its licence (`api/ui/docs/`), over
-/// `/openapi.json`, under the same policy as the UI.
+/// `/openapi.json`, under [`DOCS_CONTENT_SECURITY_POLICY`].
 pub const DOCS_ASSETS: &[Asset] = &[
     Asset {
         name: "index.html",
@@ -206,24 +224,26 @@ pub const DOCS_ASSETS: &[Asset] = &[
 
 async fn docs_page(request: HttpRequest) -> HttpResponse {
     let page = &DOCS_ASSETS[0];
-    respond(&request, page.content_type, page.body.to_vec(), PAGE_CACHE)
+    respond_under(
+        &request,
+        DOCS_CONTENT_SECURITY_POLICY,
+        page.content_type,
+        page.body.to_vec(),
+        PAGE_CACHE,
+    )
 }
 
 async fn docs_asset(
     request: HttpRequest,
     name: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let name = name.into_inner();
-    let found = DOCS_ASSETS
-        .iter()
-        .find(|a| a.name == name.as_str())
-        .ok_or_else(|| ApiError::not_found(format!("no such file: /docs/{name}")))?;
-    Ok(respond(
+    file(
         &request,
-        found.content_type,
-        found.body.to_vec(),
-        ASSET_CACHE,
-    ))
+        DOCS_ASSETS,
+        "/docs",
+        &name,
+        DOCS_CONTENT_SECURITY_POLICY,
+    )
 }
 
 /// The page is revalidated on every load (so an upgrade shows at once);
@@ -237,13 +257,24 @@ async fn index(request: HttpRequest) -> HttpResponse {
 }
 
 async fn asset(request: HttpRequest, name: web::Path<String>) -> Result<HttpResponse, ApiError> {
-    let name = name.into_inner();
-    let found = ASSETS
+    file(&request, ASSETS, "/ui", &name, CONTENT_SECURITY_POLICY)
+}
+
+/// The file `name` of `assets` (served under `prefix`), or 404.
+fn file(
+    request: &HttpRequest,
+    assets: &[Asset],
+    prefix: &str,
+    name: &str,
+    policy: &str,
+) -> Result<HttpResponse, ApiError> {
+    let found = assets
         .iter()
-        .find(|a| a.name == name.as_str())
-        .ok_or_else(|| ApiError::not_found(format!("no such file: /ui/{name}")))?;
-    Ok(respond(
-        &request,
+        .find(|a| a.name == name)
+        .ok_or_else(|| ApiError::not_found(format!("no such file: {prefix}/{name}")))?;
+    Ok(respond_under(
+        request,
+        policy,
         found.content_type,
         found.body.to_vec(),
         ASSET_CACHE,

@@ -19,8 +19,8 @@ use crate::state::{blocking, AppState};
 pub struct CohortBody {
     name: String,
     employer_name: String,
-    /// Profiles the adviser may see (1–5,000).
-    #[schema(min_items = 1, max_items = 5000)]
+    /// Profiles the adviser may see (1–50,000).
+    #[schema(min_items = 1, max_items = 50000)]
     profile_ids: Vec<i64>,
 }
 

@@ -94,6 +94,15 @@ pub fn integral_numbers(value: &mut Value) {
     }
 }
 
+/// 422 with `code`: a request well-formed but refused by a rule.
+pub fn unprocessable(code: &'static str, e: impl std::fmt::Display) -> ApiError {
+    ApiError::new(
+        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+        code,
+        e.to_string(),
+    )
+}
+
 /// A JSON body read as `T` (400 `invalid_body` when it is not one).
 pub fn typed_body<T: serde::de::DeserializeOwned>(mut body: Value) -> Result<T, ApiError> {
     integral_numbers(&mut body);

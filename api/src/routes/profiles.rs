@@ -203,29 +203,20 @@ const FIXED: &[&str] = &[
     "updated_at",
 ];
 
-fn invalid(e: impl std::fmt::Display) -> ApiError {
-    ApiError::new(
-        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
-        "invalid_profile",
-        e.to_string(),
-    )
-}
-
 /// The rules of a profile draft, then its references (422
 /// `invalid_profile` / `invalid_reference`).
 fn check(state: &AppState, draft: &ProfileDraft) -> Result<(), ApiError> {
-    draft.validate().map_err(invalid)?;
+    draft
+        .validate()
+        .map_err(|e| super::params::unprocessable("invalid_profile", e))?;
     state.references.check_profile(draft).map_err(|e| {
-        let code = if e.field.ends_with("_from") || e.field.ends_with("_at") {
+        let dated = e.field.ends_with("_from") || e.field.ends_with("_at");
+        let code = if dated {
             "invalid_profile"
         } else {
             "invalid_reference"
         };
-        ApiError::new(
-            actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
-            code,
-            e.to_string(),
-        )
+        super::params::unprocessable(code, e)
     })
 }
 

@@ -89,25 +89,23 @@ fn coding_of(c: &mut DbConnection, id: VacancyId) -> Result<Option<CodingRecord>
         .map(|(_, r)| r))
 }
 
-/// Every code and URI of `draft` is one the reference data knows, and its
-/// dates make sense (422 `invalid_reference` / `invalid_vacancy`).
-pub fn check_references(
-    state: &AppState,
-    draft: &VacancyDraft,
-    expiry_written: bool,
-) -> Result<(), ApiError> {
+/// The rules of a vacancy draft, then its references and dates (422
+/// `invalid_vacancy` / `invalid_reference`). `expiry_written`: the draft
+/// writes its `expires_at` now (creation, or a change of it), so an expiry
+/// already past is refused.
+pub fn check(state: &AppState, draft: &VacancyDraft, expiry_written: bool) -> Result<(), ApiError> {
+    draft
+        .validate()
+        .map_err(|e| super::params::unprocessable("invalid_vacancy", e))?;
     let now = expiry_written.then(|| chrono::Utc::now().naive_utc());
     state.references.check_vacancy(draft, now).map_err(|e| {
-        let code = if e.field.ends_with("date") || e.field == "expires_at" {
+        let dated = e.field.ends_with("date") || e.field == "expires_at";
+        let code = if dated {
             "invalid_vacancy"
         } else {
             "invalid_reference"
         };
-        ApiError::new(
-            actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
-            code,
-            e.to_string(),
-        )
+        super::params::unprocessable(code, e)
     })
 }
 
@@ -159,14 +157,7 @@ pub fn draft_from_body(
     merge_patch(&mut value, body, FIXED)?;
     let mut draft: VacancyDraft = serde_json::from_value(value)
         .map_err(|e| ApiError::bad_request("invalid_body", e.to_string()))?;
-    draft.validate().map_err(|e| {
-        ApiError::new(
-            actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_vacancy",
-            e.to_string(),
-        )
-    })?;
-    check_references(state, &draft, true)?;
+    check(state, &draft, true)?;
     let outcome = state.feed_coding.code(&mut draft);
     Ok((draft, outcome.record))
 }
@@ -269,14 +260,7 @@ pub async fn patch(
     let current = owned(&state, &caller, *id).await?;
     let (draft, version): (VacancyDraft, i64) =
         super::params::patched(&current.draft, body.into_inner(), FIXED)?;
-    draft.validate().map_err(|e| {
-        ApiError::new(
-            actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_vacancy",
-            e.to_string(),
-        )
-    })?;
-    check_references(&state, &draft, draft.expires_at != current.draft.expires_at)?;
+    check(&state, &draft, draft.expires_at != current.draft.expires_at)?;
     let store = state.store.clone();
     let id = current.id;
     // An occupation the owner chose ends a review (or replaces what the

@@ -79,7 +79,7 @@ fn ui_files_are_served_with_type_csp_and_cache_headers() {
         assert_eq!(response.status().as_u16(), 200, "{path}");
         assert_eq!(
             header(&response, "content-security-policy"),
-            api::ui::CONTENT_SECURITY_POLICY,
+            api::ui::DOCS_CONTENT_SECURITY_POLICY,
             "{path}"
         );
     }

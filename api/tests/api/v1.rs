@@ -1170,3 +1170,73 @@ fn occupation_coding_is_reviewed_when_unsure(db: TestDb) {
     assert_eq!(done["occupation_uri"], chosen);
     assert!(done["coding"].is_null(), "{done}");
 }
+
+/// Every problem code the API's source names is in the registry the
+/// OpenAPI document lists codes from (with its status), so that no route
+/// answers a code its document does not list.
+#[test]
+fn every_problem_code_is_registered() {
+    let registered: std::collections::BTreeSet<&str> = api::error::PROBLEMS
+        .iter()
+        .map(|(code, ..)| *code)
+        .collect();
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = vec![src.clone()];
+    let mut missing = Vec::new();
+    let mut seen = 0;
+    while let Some(path) = files.pop() {
+        if path.is_dir() {
+            files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+            continue;
+        }
+        if path.extension().is_none_or(|e| e != "rs") || path.ends_with("cli") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            let constructs = [
+                "ApiError::new(",
+                "ApiError::bad_request(",
+                "ApiError::unauthorized(",
+                "ApiError::unavailable(",
+                "bad(",
+            ];
+            if !constructs.iter().any(|c| line.contains(c)) || line.trim_start().starts_with("//") {
+                continue;
+            }
+            // The first snake_case literal of the call is its code.
+            let window = lines[i..(i + 4).min(lines.len())].join(" ");
+            let start = constructs
+                .iter()
+                .filter_map(|c| window.find(c))
+                .min()
+                .unwrap();
+            let code = window[start..].split('"').skip(1).step_by(2).find(|s| {
+                !s.is_empty()
+                    && s.contains('_')
+                    && s.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+            });
+            if let Some(code) = code {
+                seen += 1;
+                if !registered.contains(code) {
+                    missing.push(format!("{}:{}: {code}", path.display(), i + 1));
+                }
+            }
+        }
+    }
+    assert!(seen > 20, "the scan found only {seen} codes");
+    assert!(
+        missing.is_empty(),
+        "codes not in api::error::PROBLEMS: {missing:#?}"
+    );
+    for code in [
+        "conflict",
+        "invalid_data",
+        "database_unavailable",
+        "not_found",
+        "forbidden",
+    ] {
+        assert!(registered.contains(code), "{code}");
+    }
+}
