@@ -7,6 +7,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+/// Storage limitation: two years without activity, then review.
+pub const DEFAULT_RETENTION_MONTHS: u32 = 24;
+
 /// Settings of one Kohtaanto process.
 #[derive(Clone, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields, default)]
@@ -27,6 +30,9 @@ pub struct Config {
     /// Requests per second each API token may make (bursts of twice as
     /// many); more get 429 with `Retry-After`.
     pub rate_limit: u32,
+    /// Months after a jobseeker's last activity when the profile is due for
+    /// review and `profiles expire` (and `serve`, daily) makes it inactive.
+    pub retention_months: u32,
 }
 
 /// One scheduled JobPosting feed.
@@ -64,6 +70,7 @@ impl Default for Config {
             index_dir: None,
             feeds: Vec::new(),
             rate_limit: 50,
+            retention_months: DEFAULT_RETENTION_MONTHS,
         }
     }
 }
@@ -157,6 +164,13 @@ impl Config {
         if let Some(v) = var("KOHTAANTO_RATE_LIMIT").and_then(|v| v.trim().parse::<u32>().ok()) {
             if v > 0 {
                 self.rate_limit = v;
+            }
+        }
+        if let Some(v) =
+            var("KOHTAANTO_RETENTION_MONTHS").and_then(|v| v.trim().parse::<u32>().ok())
+        {
+            if v > 0 {
+                self.retention_months = v;
             }
         }
     }

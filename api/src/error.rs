@@ -175,6 +175,9 @@ pub struct ApiError {
     pub detail: String,
     /// Seconds for `Retry-After` (429 and 503).
     pub retry_after: Option<u64>,
+    /// The JSON path of the field a 422 is about (`contact.full_name`,
+    /// `work_history[2].years`), so that a form can show it there.
+    pub field: Option<String>,
 }
 
 /// The JSON body of an error answer (RFC 9457).
@@ -186,6 +189,9 @@ pub struct Problem<'a> {
     pub status: u16,
     pub code: &'a str,
     pub detail: &'a str,
+    /// The JSON path of the offending field, on validation problems.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<&'a str>,
 }
 
 impl ApiError {
@@ -195,6 +201,7 @@ impl ApiError {
             code,
             detail: detail.into(),
             retry_after: None,
+            field: None,
         }
     }
 
@@ -262,6 +269,7 @@ impl ResponseError for ApiError {
             status: self.status.as_u16(),
             code: self.code,
             detail: &self.detail,
+            field: self.field.as_deref(),
         };
         let mut response = HttpResponse::build(self.status);
         response.content_type("application/problem+json");

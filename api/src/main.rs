@@ -11,8 +11,9 @@ mod cli;
 use cli::{
     audit::AuditCommand, bench::BenchArgs, cohort::CohortCommand, generate::GenerateArgs,
     import::ImportWhat, index::IndexCommand, matching::MatchCommand, migrate::MigrateArgs,
-    org::OrgCommand, picture::PictureArgs, serve::DemoArgs, serve::ServerArgs, stats::StatsArgs,
-    taxonomy::TaxonomyCommand, token::TokenCommand, CliError, Context, GlobalArgs,
+    org::OrgCommand, picture::PictureArgs, profiles::ProfilesCommand, serve::DemoArgs,
+    serve::ServerArgs, stats::StatsArgs, taxonomy::TaxonomyCommand, token::TokenCommand, CliError,
+    Context, GlobalArgs,
 };
 
 #[derive(Parser)]
@@ -89,6 +90,11 @@ enum Command {
     /// tightness and mismatch per area and occupation (or industry), and
     /// the cross-region potential matrix.
     Picture(PictureArgs),
+    /// Jobseeker profiles: storage limitation (`profiles expire`).
+    Profiles {
+        #[command(subcommand)]
+        what: ProfilesCommand,
+    },
     /// Measure Kohtaanto at national scale, with a PostgreSQL baseline,
     /// in one run (see docs/benchmarks.md).
     Bench(BenchArgs),
@@ -134,6 +140,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Cohort { what } => cli::cohort::run(&ctx()?, what),
         Command::Picture(args) => cli::picture::run(&ctx()?, args),
         // The benchmark keeps its own data directory and reads no configuration.
+        Command::Profiles { what } => cli::profiles::run(&ctx()?, what),
         Command::Bench(args) => cli::bench::run(&global, args),
         Command::Audit { what } => cli::audit::run(&ctx()?, what),
     }

@@ -50,6 +50,8 @@ use crate::routes::{self, Endpoint};
         routes::profiles::get,
         routes::profiles::patch,
         routes::profiles::delete,
+        routes::profiles::export,
+        routes::intake::suggest,
         routes::matches::vacancies,
         routes::reference::occupations,
         routes::reference::skills,
@@ -65,6 +67,7 @@ use crate::routes::{self, Endpoint};
         crate::error::Problem,
         matcher::domain::VacancyDraft,
         matcher::domain::ProfileDraft,
+        crate::routes::profiles::ConsentFilter,
     ))
 )]
 struct ApiDoc;

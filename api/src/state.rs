@@ -35,6 +35,9 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// What every write is checked against (strict references).
     pub references: Arc<References>,
+    /// Profiles inactive longer than this are due for review (storage
+    /// limitation); `retention_months` of the configuration.
+    pub retention_months: u32,
 }
 
 impl std::fmt::Debug for AppState {
@@ -75,6 +78,7 @@ impl AppState {
             store,
             limiter: Arc::new(RateLimiter::new(50.0, 100.0)),
             metrics: Arc::new(Metrics::default()),
+            retention_months: crate::config::DEFAULT_RETENTION_MONTHS,
         })
     }
 }

@@ -82,6 +82,31 @@ pub const ASSETS: &[Asset] = &[
         body: include_bytes!("../ui/pages.js"),
     },
     Asset {
+        name: "common.js",
+        content_type: JS,
+        body: include_bytes!("../ui/common.js"),
+    },
+    Asset {
+        name: "vacancies.js",
+        content_type: JS,
+        body: include_bytes!("../ui/vacancies.js"),
+    },
+    Asset {
+        name: "profiles.js",
+        content_type: JS,
+        body: include_bytes!("../ui/profiles.js"),
+    },
+    Asset {
+        name: "profile-form.js",
+        content_type: JS,
+        body: include_bytes!("../ui/profile-form.js"),
+    },
+    Asset {
+        name: "intake.js",
+        content_type: JS,
+        body: include_bytes!("../ui/intake.js"),
+    },
+    Asset {
         name: "picture.js",
         content_type: JS,
         body: include_bytes!("../ui/picture.js"),

@@ -12,12 +12,18 @@ export function setToken(value) {
   else sessionStorage.removeItem(TOKEN_KEY);
 }
 
-/** A problem+json answer (or a network failure: status 0, code "network"). */
+/**
+ * A problem+json answer (or a network failure: status 0, code "network").
+ * `field` is the JSON path of the offending field of a 422, when named
+ * ("contact.full_name", "work_history[2].years").
+ */
 export class ApiProblem extends Error {
-  constructor(status, code, detail) {
+  constructor(status, code, detail, field = null) {
     super(detail || code);
     this.status = status;
     this.code = code;
+    this.detail = detail || '';
+    this.field = field;
   }
 }
 
@@ -52,18 +58,27 @@ export async function api(path, { method = 'GET', body, raw = false, accept } = 
   if (!response.ok) {
     let code = 'unknown';
     let detail = '';
+    let field = null;
     try {
       const problem = await response.json();
       code = problem.code || code;
       detail = problem.detail || '';
+      field = typeof problem.field === 'string' ? problem.field : null;
     } catch {
       // not JSON: keep the generic code
     }
-    throw new ApiProblem(response.status, code, detail);
+    throw new ApiProblem(response.status, code, detail, field);
   }
   if (raw) return response;
   if (response.status === 204) return null;
   return response.json();
+}
+
+/** The file name a Content-Disposition header gives, else `fallback`. */
+export function attachmentName(response, fallback) {
+  const header = response.headers.get('Content-Disposition') || '';
+  const match = header.match(/filename="?([^";]+)"?/);
+  return match ? match[1] : fallback;
 }
 
 /** A query string from an object, leaving out empty values. */

@@ -5,7 +5,10 @@
 import { api, geography, setToken, token, setApiLanguage } from './api.js';
 import { h, fill, showError, showStatus } from './dom.js';
 import { loadMessages, lang, setLang, t, problemMessage } from './i18n.js';
-import * as pages from './pages.js';
+import { signinPage, cohortsPage } from './pages.js';
+import { searchPage, vacancyPage, vacancyFormPage, myVacanciesPage } from './vacancies.js';
+import { profilesPage, profilePage } from './profiles.js';
+import { profileFormPage } from './profile-form.js';
 import { picturePage } from './picture.js';
 
 /** Where each role starts, and the links its navigation has. */
@@ -17,7 +20,8 @@ const HOME = {
   admin: '#/search',
 };
 const NAV = {
-  adviser: [['#/search', 'nav.search'], ['#/cohorts', 'nav.cohorts'], ['#/picture', 'nav.picture']],
+  adviser: [['#/search', 'nav.search'], ['#/profiles', 'nav.profiles'], ['#/cohorts', 'nav.cohorts'],
+    ['#/picture', 'nav.picture']],
   employer: [['#/my-vacancies', 'nav.my_vacancies'], ['#/vacancies/new', 'nav.new_vacancy']],
   recruiter: [['#/my-vacancies', 'nav.my_vacancies'], ['#/vacancies/new', 'nav.new_vacancy']],
   analyst: [['#/picture', 'nav.picture']],
@@ -26,14 +30,17 @@ const NAV = {
 
 /** Routes: pattern → page. Pages get (view, params, ctx). */
 const ROUTES = [
-  [/^\/signin$/, pages.signinPage, null],
-  [/^\/search$/, pages.searchPage, ['adviser', 'admin']],
-  [/^\/vacancies\/new$/, pages.vacancyFormPage, ['employer', 'recruiter']],
-  [/^\/vacancies\/(\d+)\/edit$/, pages.vacancyFormPage, ['employer', 'recruiter']],
-  [/^\/vacancies\/(\d+)$/, pages.vacancyPage, ['adviser', 'employer', 'recruiter']],
-  [/^\/profiles\/(\d+)$/, pages.profilePage, ['adviser', 'recruiter', 'employer']],
-  [/^\/cohorts$/, pages.cohortsPage, ['adviser']],
-  [/^\/my-vacancies$/, pages.myVacanciesPage, ['employer', 'recruiter']],
+  [/^\/signin$/, signinPage, null],
+  [/^\/search$/, searchPage, ['adviser', 'admin']],
+  [/^\/vacancies\/new$/, vacancyFormPage, ['employer', 'recruiter']],
+  [/^\/vacancies\/(\d+)\/edit$/, vacancyFormPage, ['employer', 'recruiter']],
+  [/^\/vacancies\/(\d+)$/, vacancyPage, ['adviser', 'employer', 'recruiter']],
+  [/^\/profiles$/, profilesPage, ['adviser']],
+  [/^\/profiles\/new$/, profileFormPage, ['adviser']],
+  [/^\/profiles\/(\d+)\/edit$/, profileFormPage, ['adviser']],
+  [/^\/profiles\/(\d+)$/, profilePage, ['adviser', 'recruiter', 'employer']],
+  [/^\/cohorts$/, cohortsPage, ['adviser']],
+  [/^\/my-vacancies$/, myVacanciesPage, ['employer', 'recruiter']],
   [/^\/picture$/, picturePage, ['adviser', 'analyst']],
 ];
 

@@ -11,6 +11,8 @@ pub mod generate;
 pub mod index;
 pub mod matching;
 pub mod picture;
+pub mod profile_import;
+pub mod retention;
 pub mod search;
 pub mod sources;
 pub mod store;

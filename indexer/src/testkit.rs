@@ -34,7 +34,16 @@ fn io_error(e: std::io::Error) -> StoreError {
 impl TestDb {
     /// A fresh SQLite store in a temporary directory.
     pub fn sqlite() -> Result<TestDb, StoreError> {
-        let dir = tempfile::tempdir().map_err(io_error)?;
+        Self::sqlite_with(tempfile::tempdir().map_err(io_error)?)
+    }
+
+    /// A fresh SQLite store in a temporary directory under `parent` (a
+    /// benchmark's data directory, on the disk it is to measure).
+    pub fn sqlite_in(parent: &std::path::Path) -> Result<TestDb, StoreError> {
+        Self::sqlite_with(tempfile::tempdir_in(parent).map_err(io_error)?)
+    }
+
+    fn sqlite_with(dir: tempfile::TempDir) -> Result<TestDb, StoreError> {
         let url = dir.path().join("store.db").to_string_lossy().into_owned();
         let store = Store::open(&url)?;
         Ok(TestDb {
@@ -51,6 +60,13 @@ impl TestDb {
         let Ok(base) = std::env::var(TEST_DATABASE_ENV) else {
             return Ok(None);
         };
+        Self::postgres_in(&base).map(Some)
+    }
+
+    /// A fresh schema in the PostgreSQL database at `base`, dropped again
+    /// with the value.
+    pub fn postgres_in(base: &str) -> Result<TestDb, StoreError> {
+        let base = base.to_owned();
         let mut bytes = [0u8; 6];
         getrandom::fill(&mut bytes)
             .map_err(|e| StoreError::Unavailable(format!("no randomness: {e}")))?;
@@ -60,12 +76,12 @@ impl TestDb {
         let sep = if base.contains('?') { '&' } else { '?' };
         let url = format!("{base}{sep}options=-csearch_path%3D{schema}");
         let store = Store::open(&url)?;
-        Ok(Some(TestDb {
+        Ok(TestDb {
             store,
             url,
             _dir: None,
             pg_cleanup: Some((base, schema)),
-        }))
+        })
     }
 }
 

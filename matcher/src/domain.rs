@@ -440,8 +440,37 @@ pub struct JobseekerProfile {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The customer system an imported profile came from (`kohtaanto import
+    /// profiles`); null for profiles written through the API. Set by the
+    /// import only.
+    #[serde(default)]
+    #[schema(example = "ura")]
+    pub source: Option<String>,
+    /// The customer's id in that system: re-importing updates the profile
+    /// with the same `source` and `source_id`.
+    #[serde(default)]
+    pub source_id: Option<String>,
     #[serde(flatten)]
     pub draft: ProfileDraft,
+}
+
+/// JSON (and JSON Schema) count `3.0` as the integer 3; serde reads it as
+/// a float. Numbers without a fraction become integers before a body is
+/// read as its type, so that what the OpenAPI document allows is accepted.
+pub fn integral_numbers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) if n.is_f64() => {
+            if let Some(f) = n.as_f64() {
+                if f.fract() == 0.0 && f.abs() < 9.0e15 {
+                    *value = Value::from(f as i64);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(integral_numbers),
+        Value::Object(map) => map.values_mut().for_each(integral_numbers),
+        _ => {}
+    }
 }
 
 /// Date-times are UTC. Answers write them without an offset; a client may
@@ -480,6 +509,16 @@ fn invalid(field: impl Into<String>, reason: impl Into<String>) -> ValidationErr
         field: field.into(),
         reason: reason.into(),
     }
+}
+
+/// `checked` with the field of its error named by `field()`: the name of a
+/// list item (`skills[3].label`) is built only when the item is refused,
+/// not for every item checked.
+pub(crate) fn named<T>(
+    checked: Result<T, ValidationError>,
+    field: impl FnOnce() -> String,
+) -> Result<T, ValidationError> {
+    checked.map_err(|e| invalid(field(), e.reason))
 }
 
 /// Longest accepted title; real ads rarely pass 150 characters.
@@ -546,12 +585,9 @@ fn check_skills<'a>(
 ) -> Result<(), ValidationError> {
     let mut seen = std::collections::HashSet::new();
     for (i, skill) in skills.enumerate() {
-        check_text(
-            &format!("{field}[{i}].label"),
-            &skill.label,
-            MAX_TITLE_CHARS,
-            true,
-        )?;
+        named(check_text("", &skill.label, MAX_TITLE_CHARS, true), || {
+            format!("{field}[{i}].label")
+        })?;
         if let Some(uri) = &skill.uri {
             if !uri.starts_with("http://data.europa.eu/esco/skill/") {
                 return Err(invalid(
@@ -573,7 +609,7 @@ fn check_unique<'a>(
 ) -> Result<(), ValidationError> {
     let mut seen = std::collections::HashSet::new();
     for (i, value) in values.enumerate() {
-        check_text(&format!("{field}[{i}]"), value, 100, true)?;
+        named(check_text("", value, 100, true), || format!("{field}[{i}]"))?;
         if !seen.insert(value) {
             return Err(invalid(format!("{field}[{i}]"), "listed twice"));
         }
@@ -636,7 +672,9 @@ impl VacancyDraft {
         check_skills("skills", self.skills.iter().map(|s| &s.skill))?;
         check_len("languages", &self.languages)?;
         for (i, l) in self.languages.iter().enumerate() {
-            check_language_code(&format!("languages[{i}].language"), &l.value.language)?;
+            named(check_language_code("", &l.value.language), || {
+                format!("languages[{i}].language")
+            })?;
         }
         check_unique(
             "languages",
@@ -670,6 +708,37 @@ impl VacancyDraft {
 }
 
 impl ProfileDraft {
+    /// A profile of `office` with nothing but the defaults a new profile
+    /// starts from (what an import row or an API body leaves out): no home
+    /// yet, 30 km commute, no relocation, any remote or work-time
+    /// arrangement, no consent to agencies, active since `now`.
+    pub fn with_defaults(office: OrgId, now: NaiveDateTime) -> ProfileDraft {
+        ProfileDraft {
+            managing_org: office,
+            contact: ContactDetails::default(),
+            home_municipality_code: None,
+            abroad_country: None,
+            max_commute_km: 30,
+            relocation: Relocation::None,
+            relocation_regions: Vec::new(),
+            remote_preference: RemotePreference::Any,
+            desired_occupations: Vec::new(),
+            work_history: Vec::new(),
+            skills: Vec::new(),
+            education_level: None,
+            education_field: None,
+            languages: Vec::new(),
+            licences: Vec::new(),
+            certificates: Vec::new(),
+            work_time_preference: WorkTimePreference::Any,
+            available_from: None,
+            consent_agencies: false,
+            consent_expires_at: None,
+            status: ProfileStatus::Active,
+            last_active_at: now,
+        }
+    }
+
     /// Rules that hold without looking anything up.
     pub fn validate(&self) -> Result<(), ValidationError> {
         check_text(
@@ -737,7 +806,9 @@ impl ProfileDraft {
             _ => {}
         }
         for (i, code) in self.relocation_regions.iter().enumerate() {
-            check_code(&format!("relocation_regions[{i}]"), code, 2)?;
+            named(check_code("", code, 2), || {
+                format!("relocation_regions[{i}]")
+            })?;
         }
         check_unique(
             "relocation_regions",
@@ -758,12 +829,9 @@ impl ProfileDraft {
         )?;
         check_len("work_history", &self.work_history)?;
         for (i, w) in self.work_history.iter().enumerate() {
-            check_text(
-                &format!("work_history[{i}].title"),
-                &w.title,
-                MAX_TITLE_CHARS,
-                true,
-            )?;
+            named(check_text("", &w.title, MAX_TITLE_CHARS, true), || {
+                format!("work_history[{i}].title")
+            })?;
             if !(0.0..=60.0).contains(&w.years) || !w.years.is_finite() {
                 return Err(invalid(
                     format!("work_history[{i}].years"),
@@ -780,7 +848,9 @@ impl ProfileDraft {
         }
         check_len("languages", &self.languages)?;
         for (i, l) in self.languages.iter().enumerate() {
-            check_language_code(&format!("languages[{i}].language"), &l.language)?;
+            named(check_language_code("", &l.language), || {
+                format!("languages[{i}].language")
+            })?;
         }
         check_unique(
             "languages",

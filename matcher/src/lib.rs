@@ -6,6 +6,8 @@ pub mod domain;
 pub mod geography;
 pub mod index;
 pub mod industry;
+pub mod intake;
+pub mod labels;
 pub mod normalize;
 pub mod picture;
 pub mod ranking;

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 
-use crate::domain::{ProfileDraft, VacancyDraft, ValidationError};
+use crate::domain::{named, ProfileDraft, VacancyDraft, ValidationError};
 use crate::geography::Geography;
 use crate::industry::Industries;
 use crate::taxonomy::Taxonomy;
@@ -258,13 +258,17 @@ impl References {
             ));
         }
         for (i, s) in v.skills.iter().enumerate() {
-            self.skill(&format!("skills[{i}].skill.uri"), s.skill.uri.as_deref())?;
+            named(self.skill("", s.skill.uri.as_deref()), || {
+                format!("skills[{i}].skill.uri")
+            })?;
         }
         for (i, l) in v.languages.iter().enumerate() {
-            self.language(&format!("languages[{i}].language"), &l.value.language)?;
+            named(self.language("", &l.value.language), || {
+                format!("languages[{i}].language")
+            })?;
         }
         for (i, l) in v.licences.iter().enumerate() {
-            self.licence(&format!("licences[{i}]"), &l.value)?;
+            named(self.licence("", &l.value), || format!("licences[{i}]"))?;
         }
         if let Some(start) = v.start_date {
             check_date("start_date", start)?;
@@ -284,18 +288,24 @@ impl References {
             self.municipality("home_municipality_code", code)?;
         }
         for (i, code) in p.relocation_regions.iter().enumerate() {
-            self.region(&format!("relocation_regions[{i}]"), code)?;
+            named(self.region("", code), || format!("relocation_regions[{i}]"))?;
         }
         for (i, uri) in p.desired_occupations.iter().enumerate() {
-            self.occupation(&format!("desired_occupations[{i}]"), uri)?;
+            named(self.occupation("", uri), || {
+                format!("desired_occupations[{i}]")
+            })?;
         }
         for (i, w) in p.work_history.iter().enumerate() {
             if let Some(uri) = &w.occupation_uri {
-                self.occupation(&format!("work_history[{i}].occupation_uri"), uri)?;
+                named(self.occupation("", uri), || {
+                    format!("work_history[{i}].occupation_uri")
+                })?;
             }
         }
         for (i, s) in p.skills.iter().enumerate() {
-            self.skill(&format!("skills[{i}].uri"), s.uri.as_deref())?;
+            named(self.skill("", s.uri.as_deref()), || {
+                format!("skills[{i}].uri")
+            })?;
         }
         if let Some(field) = &p.education_field {
             if !EDUCATION_FIELDS.iter().any(|(code, ..)| code == field) {
@@ -306,10 +316,12 @@ impl References {
             }
         }
         for (i, l) in p.languages.iter().enumerate() {
-            self.language(&format!("languages[{i}].language"), &l.language)?;
+            named(self.language("", &l.language), || {
+                format!("languages[{i}].language")
+            })?;
         }
         for (i, l) in p.licences.iter().enumerate() {
-            self.licence(&format!("licences[{i}]"), l)?;
+            named(self.licence("", l), || format!("licences[{i}]"))?;
         }
         if let Some(date) = p.available_from {
             check_date("available_from", date)?;

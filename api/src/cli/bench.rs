@@ -1,6 +1,7 @@
 //! `kohtaanto bench`: the glue between the command line and
 //! [`api::bench`], which measures Kohtaanto at national scale with a
-//! PostgreSQL baseline in one run (see docs/benchmarks.md).
+//! PostgreSQL baseline in one run (see docs/benchmarks.md); `bench import`
+//! measures `import profiles` ([`api::bench::import`], docs/import.md).
 //!
 //! The benchmark keeps its own population: it uses the global `--data-dir`
 //! when given, else `./kohtaanto-bench` — never the configured data
@@ -8,7 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
-use clap::Args;
+use clap::{Args, Subcommand};
 
 use super::{print_json, CliError, GlobalArgs};
 
@@ -16,7 +17,10 @@ use super::{print_json, CliError, GlobalArgs};
 pub const DEFAULT_DATA_DIR: &str = "kohtaanto-bench";
 
 #[derive(Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct BenchArgs {
+    #[command(subcommand)]
+    what: Option<BenchWhat>,
     #[arg(long, default_value_t = 1_000_000)]
     profiles: usize,
     #[arg(long, default_value_t = 100_000)]
@@ -53,7 +57,64 @@ pub struct BenchArgs {
     json: Option<PathBuf>,
 }
 
+#[derive(Subcommand)]
+pub enum BenchWhat {
+    /// Import a generated customer-system file of profiles into fresh
+    /// stores (every profile created, then updated) on SQLite and on each
+    /// --database-url, next to create_profiles of the same profiles.
+    Import(ImportBenchArgs),
+}
+
+#[derive(Args)]
+pub struct ImportBenchArgs {
+    #[arg(long, default_value_t = 100_000)]
+    profiles: usize,
+    #[arg(long, default_value_t = 7)]
+    seed: u64,
+    /// A PostgreSQL database to measure too (in a schema of its own,
+    /// dropped afterwards); may be given more than once.
+    #[arg(long, value_name = "URL")]
+    database_url: Vec<String>,
+    /// Measure only the --database-url databases.
+    #[arg(long)]
+    no_sqlite: bool,
+    /// Print the figures as JSON instead of the table.
+    #[arg(long)]
+    json: bool,
+}
+
+fn run_import(global: &GlobalArgs, args: ImportBenchArgs) -> Result<(), CliError> {
+    for url in &args.database_url {
+        let parsed = indexer::store::DatabaseUrl::parse(url)?;
+        if parsed.backend() != indexer::store::Backend::Postgres {
+            return Err(CliError::Store(indexer::store::StoreError::InvalidUrl(
+                format!("--database-url {parsed} is not PostgreSQL (SQLite runs anyway)"),
+            )));
+        }
+    }
+    let options = api::bench::import::ImportBenchOptions {
+        profiles: args.profiles,
+        seed: args.seed,
+        data_dir: global
+            .data_dir
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR)),
+        sqlite: !args.no_sqlite,
+        postgres: args.database_url,
+    };
+    let report = api::bench::import::run(&options)?;
+    if args.json {
+        print_json(&report)
+    } else {
+        api::bench::import::print(&report);
+        Ok(())
+    }
+}
+
 pub fn run(global: &GlobalArgs, args: BenchArgs) -> Result<(), CliError> {
+    if let Some(BenchWhat::Import(import)) = args.what {
+        return run_import(global, import);
+    }
     let options = api::bench::BenchOptions {
         profiles: args.profiles,
         vacancies: args.vacancies,

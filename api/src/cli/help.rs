@@ -13,7 +13,7 @@ pub const GROUPS: &[(&str, &[&str])] = &[
         "Operators (set-up, data, service, checks)",
         &[
             "demo", "serve", "migrate", "import", "generate", "org", "token", "index", "audit",
-            "stats", "bench",
+            "profiles", "stats", "bench",
         ],
     ),
     (

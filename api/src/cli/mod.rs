@@ -17,6 +17,7 @@ pub mod matching;
 pub mod migrate;
 pub mod org;
 pub mod picture;
+pub mod profiles;
 pub mod serve;
 pub mod stats;
 pub mod taxonomy;
@@ -64,6 +65,11 @@ pub enum CliError {
     Match(#[from] indexer::matching::MatchError),
     #[error(transparent)]
     Feed(#[from] indexer::feeds::FeedError),
+    #[error(transparent)]
+    ProfileImport(#[from] indexer::profile_import::ImportError),
+    /// `import profiles` found rows it refuses (its report is on stdout).
+    #[error("{file}: {errors} errors; nothing was imported")]
+    ImportRefused { file: String, errors: usize },
     #[error("feed {name}: {reason}")]
     FeedConfig { name: String, reason: String },
     #[error("cannot read {path}: {reason}")]

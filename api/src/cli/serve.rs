@@ -124,6 +124,7 @@ fn serve(store: Store, config: &Config, json: bool) -> Result<(), CliError> {
     let coding = (!feeds.is_empty()).then(|| Arc::clone(&state.feed_coding));
     let rate = f64::from(config.rate_limit.max(1));
     state.limiter = Arc::new(api::auth::RateLimiter::new(rate, 2.0 * rate));
+    state.retention_months = config.retention_months;
     let sync = IndexSync::open(root, reference)?;
     let stop = Arc::new(AtomicBool::new(false));
     let scheduler = (!feeds.is_empty()).then(|| {
@@ -141,6 +142,12 @@ fn serve(store: Store, config: &Config, json: bool) -> Result<(), CliError> {
         store.clone(),
         Arc::clone(&stop),
         std::time::Duration::from_millis(100),
+    );
+    let retention = indexer::retention::spawn_daily(
+        store.clone(),
+        config.retention_months,
+        indexer::retention::EVERY,
+        Arc::clone(&stop),
     );
     let served = actix_web::rt::System::new().block_on(async {
         let app = Application::build(state, address).map_err(failed)?;
@@ -166,6 +173,7 @@ fn serve(store: Store, config: &Config, json: bool) -> Result<(), CliError> {
     });
     stop.store(true, Ordering::Relaxed);
     let _ = syncer.join();
+    let _ = retention.join();
     if let Some(scheduler) = scheduler {
         let _ = scheduler.join();
     }

@@ -73,6 +73,24 @@ pub enum TaxonomyCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Measure CV intake (`POST /v1/profiles/suggestions`) on annotated CVs
+    /// (JSON lines, see fixtures/test/intake/README.md): precision and
+    /// recall of occupations, skills, languages, licences and cards.
+    EvalIntake {
+        file: PathBuf,
+        /// Only CVs of this split (`dev` or `heldout`).
+        #[arg(long)]
+        split: Option<String>,
+        /// The day open periods ("2019 – nykyään") run to, as annotated
+        /// (YYYY-MM-DD).
+        #[arg(long, default_value = "2027-01-01")]
+        today: chrono::NaiveDate,
+        #[arg(long)]
+        json: bool,
+        /// Also print, per CV, what was missed and what was suggested wrongly.
+        #[arg(long)]
+        misses: bool,
+    },
 }
 
 /// What a case expected, for people: `ISCO label` or the ISCO code.
@@ -107,7 +125,9 @@ fn code(store: &Store, data_dir: &Path, what: TaxonomyCommand) -> Result<(), Tax
     // Coding occupations needs no skill extractor: build only the coder.
     let needs_skills = matches!(
         what,
-        TaxonomyCommand::Skills { .. } | TaxonomyCommand::EvalSkills { .. }
+        TaxonomyCommand::Skills { .. }
+            | TaxonomyCommand::EvalSkills { .. }
+            | TaxonomyCommand::EvalIntake { .. }
     );
     let (coder, coders) = if needs_skills {
         let coders = Coders::load(&reference.taxonomy, &reference.geography, Some(data_dir))?;
@@ -345,6 +365,89 @@ fn code(store: &Store, data_dir: &Path, what: TaxonomyCommand) -> Result<(), Tax
                         100.0 * m.precision,
                         100.0 * m.recall,
                         m.f1
+                    );
+                }
+            }
+        }
+        TaxonomyCommand::EvalIntake {
+            file,
+            split,
+            today,
+            json,
+            misses,
+        } => {
+            let cvs = matcher::intake::evaluation::parse(&read(&file)?).map_err(|source| {
+                TaxonomyCommandError::Cases {
+                    path: file.display().to_string(),
+                    source,
+                }
+            })?;
+            let cvs: Vec<_> = cvs
+                .into_iter()
+                .filter(|t| split.is_none() || t.split == split)
+                .collect();
+            let skills = extractor()?;
+            let intake = matcher::intake::Intake {
+                taxonomy: &reference.taxonomy,
+                coder: &coder,
+                extractor: &skills,
+            };
+            let mut rows = vec![(
+                "all".to_owned(),
+                matcher::intake::evaluation::intake_metrics(&intake, &cvs, today),
+            )];
+            for l in Lang::ALL {
+                let of_lang: Vec<_> = cvs.iter().filter(|t| t.lang == l).cloned().collect();
+                if !of_lang.is_empty() {
+                    rows.push((
+                        l.as_str().to_owned(),
+                        matcher::intake::evaluation::intake_metrics(&intake, &of_lang, today),
+                    ));
+                }
+            }
+            if misses {
+                for cv in &cvs {
+                    for line in matcher::intake::evaluation::misses(&intake, cv, today) {
+                        println!("{}\t{line}", cv.id);
+                    }
+                }
+            }
+            if json {
+                let map: serde_json::Map<String, serde_json::Value> =
+                    rows.iter().map(|(k, m)| (k.clone(), json!(m))).collect();
+                println!("{}", serde_json::Value::Object(map));
+            } else {
+                println!(
+                    "{:<5} {:<15} {:>5} {:>5} {:>10} {:>8} {:>6}",
+                    "set", "suggestion", "gold", "found", "precision", "recall", "F1"
+                );
+                for (name, m) in &rows {
+                    for (kind, c) in [
+                        ("occupations", &m.occupations),
+                        ("skills", &m.skills),
+                        ("languages", &m.languages),
+                        ("language+level", &m.language_levels),
+                        ("licences", &m.licences),
+                        ("certificates", &m.certificates),
+                    ] {
+                        println!(
+                            "{:<5} {:<15} {:>5} {:>5} {:>9.1}% {:>7.1}% {:>6.3}",
+                            name,
+                            kind,
+                            c.gold,
+                            c.found,
+                            100.0 * c.precision,
+                            100.0 * c.recall,
+                            c.f1
+                        );
+                    }
+                    println!(
+                        "{:<5} {:<15} {:>5} right within {} years: {}",
+                        name,
+                        "years",
+                        m.years_gold,
+                        matcher::intake::evaluation::YEARS_TOLERANCE,
+                        m.years_right
                     );
                 }
             }

@@ -10,6 +10,7 @@ use crate::error::ApiError;
 
 pub mod admin;
 pub mod cohorts;
+pub mod intake;
 pub mod matches;
 pub mod me;
 pub mod operations;
@@ -169,10 +170,23 @@ pub fn endpoints() -> Vec<Endpoint> {
             matches::candidates_for_body
         ),
         endpoint!(POST "/v1/profiles", &[Role::Adviser], PROFILE_WRITE, profiles::create),
-        endpoint!(GET "/v1/profiles", &[Role::Adviser], PAGING, profiles::list),
+        endpoint!(
+            GET "/v1/profiles",
+            &[Role::Adviser],
+            &["invalid_limit", "invalid_cursor", "query_too_long"],
+            profiles::list
+        ),
+        // Before `/v1/profiles/{id}`, which would take the word for an id.
+        endpoint!(
+            POST "/v1/profiles/suggestions",
+            &[Role::Adviser],
+            &["text_too_long", "invalid_lang"],
+            intake::suggest
+        ),
         endpoint!(GET "/v1/profiles/{id}", VACANCY_READERS, &[], profiles::get),
         endpoint!(PATCH "/v1/profiles/{id}", &[Role::Adviser], PROFILE_CHANGE, profiles::patch),
         endpoint!(DELETE "/v1/profiles/{id}", &[Role::Adviser], &[], profiles::delete),
+        endpoint!(GET "/v1/profiles/{id}/export", &[Role::Adviser, Role::Admin], &[], profiles::export),
         endpoint!(
             GET "/v1/profiles/{id}/vacancies",
             &[Role::Adviser, Role::Recruiter],

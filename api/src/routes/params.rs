@@ -3,6 +3,7 @@
 //! patches and typed bodies).
 
 use actix_web::HttpRequest;
+use matcher::domain::ValidationError;
 use matcher::taxonomy::Lang;
 use serde_json::Value;
 
@@ -76,31 +77,19 @@ pub fn cursor(text: Option<&str>) -> Result<i64, ApiError> {
     }
 }
 
-/// JSON (and JSON Schema) count `3.0` as the integer 3; serde reads it as
-/// a float. Numbers without a fraction become integers before a body is
-/// read as its type, so that what the OpenAPI document allows is accepted.
-pub fn integral_numbers(value: &mut Value) {
-    match value {
-        Value::Number(n) if n.is_f64() => {
-            if let Some(f) = n.as_f64() {
-                if f.fract() == 0.0 && f.abs() < 9.0e15 {
-                    *value = Value::from(f as i64);
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(integral_numbers),
-        Value::Object(map) => map.values_mut().for_each(integral_numbers),
-        _ => {}
-    }
-}
+pub use matcher::domain::integral_numbers;
 
-/// 422 with `code`: a request well-formed but refused by a rule.
-pub fn unprocessable(code: &'static str, e: impl std::fmt::Display) -> ApiError {
-    ApiError::new(
-        actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
-        code,
-        e.to_string(),
-    )
+/// 422 with `code`: a request well-formed but refused by a rule; the
+/// problem names the field.
+pub fn unprocessable(code: &'static str, e: ValidationError) -> ApiError {
+    ApiError {
+        field: Some(e.field.clone()),
+        ..ApiError::new(
+            actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+            code,
+            e.to_string(),
+        )
+    }
 }
 
 /// A JSON body read as `T` (400 `invalid_body` when it is not one).

@@ -4,10 +4,12 @@
 
 use actix_web::{web, HttpResponse};
 use indexer::store::access::{self, ProfileViewer};
+use indexer::store::data_rights::{self, PersonalData};
+use indexer::store::office::{self, ConsentState, OfficeCounts, OfficeFilter};
 use indexer::store::{audit, profiles as store_profiles, DbConnection, StoreError};
 use matcher::domain::{
-    ContactDetails, JobseekerProfile, OrgId, ProfileDraft, ProfileId, ProfileStatus, Relocation,
-    RemotePreference, Role, WorkTimePreference,
+    JobseekerProfile, OrgId, ProfileDraft, ProfileId, ProfileStatus, Relocation, RemotePreference,
+    Role, WorkTimePreference,
 };
 use matcher::domain::{LanguageSkill, SkillRef, WorkExperience};
 use serde::{Deserialize, Serialize};
@@ -80,7 +82,7 @@ pub struct IntroducedProfile {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum ProfileView {
-    Managed(JobseekerProfile),
+    Managed(Box<JobseekerProfile>),
     Pseudonymous(PseudonymousProfile),
     Introduced(IntroducedProfile),
 }
@@ -91,6 +93,10 @@ pub struct ProfilePage {
     pub items: Vec<ProfileView>,
     /// The `cursor` of the next page; null on the last.
     pub next_cursor: Option<String>,
+    /// Over all the office's profiles; `matching` for the filter.
+    pub counts: OfficeCounts,
+    /// Profiles last active longer ago than this are due for review.
+    pub retention_months: u32,
 }
 
 /// Matching fields only: no name, contact details or notes.
@@ -138,7 +144,9 @@ pub fn introduced_view(p: &JobseekerProfile) -> IntroducedProfile {
 /// The profile as `caller` may see it.
 pub fn view(caller: &Caller, p: &JobseekerProfile) -> ProfileView {
     match caller.role {
-        Role::Adviser if p.draft.managing_org == caller.org => ProfileView::Managed(p.clone()),
+        Role::Adviser if p.draft.managing_org == caller.org => {
+            ProfileView::Managed(Box::new(p.clone()))
+        }
         Role::Adviser | Role::Recruiter => ProfileView::Pseudonymous(pseudonymous_view(p)),
         _ => ProfileView::Introduced(introduced_view(p)),
     }
@@ -169,30 +177,7 @@ pub fn audit_view(
 }
 
 fn template(office: OrgId) -> ProfileDraft {
-    ProfileDraft {
-        managing_org: office,
-        contact: ContactDetails::default(),
-        home_municipality_code: None,
-        abroad_country: None,
-        max_commute_km: 30,
-        relocation: Relocation::None,
-        relocation_regions: Vec::new(),
-        remote_preference: RemotePreference::Any,
-        desired_occupations: Vec::new(),
-        work_history: Vec::new(),
-        skills: Vec::new(),
-        education_level: None,
-        education_field: None,
-        languages: Vec::new(),
-        licences: Vec::new(),
-        certificates: Vec::new(),
-        work_time_preference: WorkTimePreference::Any,
-        available_from: None,
-        consent_agencies: false,
-        consent_expires_at: None,
-        status: ProfileStatus::Active,
-        last_active_at: chrono::Utc::now().naive_utc(),
-    }
+    ProfileDraft::with_defaults(office, chrono::Utc::now().naive_utc())
 }
 
 const FIXED: &[&str] = &[
@@ -256,10 +241,41 @@ pub async fn create(
         .json(view(&caller, &created)))
 }
 
+/// Consent to agencies, as the office's list filters it.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentFilter {
+    /// Given and in force.
+    Given,
+    /// Given once, past its expiry: no longer counts.
+    Expired,
+    /// Never given.
+    None,
+}
+
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// Part of the name or of the pseudonym, any case.
+    #[param(max_length = 200)]
+    q: Option<String>,
+    /// An ESCO occupation the person desires or has in the work history.
+    #[param(
+        max_length = 300,
+        pattern = "^http://data\\.europa\\.eu/esco/occupation/"
+    )]
+    occupation: Option<String>,
+    /// Home municipality (Statistics Finland code).
+    #[param(pattern = "^[0-9]{3}$")]
+    municipality: Option<String>,
+    #[param(value_type = Option<ProfileStatus>)]
+    status: Option<ProfileStatus>,
+    #[param(value_type = Option<ConsentFilter>)]
+    consent: Option<ConsentFilter>,
+    /// Only profiles due for review: active, last active before the
+    /// retention period (`retention_months`).
+    review: Option<bool>,
     /// Page size.
     #[param(minimum = 1, maximum = 100, default = 20)]
     limit: Option<usize>,
@@ -268,13 +284,14 @@ pub struct ListQuery {
     cursor: Option<String>,
 }
 
-/// The profiles the caller's office manages (each view audited).
+/// The profiles the caller's office manages, searched and filtered, with
+/// the office's counts (each listed profile's view audited).
 #[utoipa::path(
     get,
     path = "/v1/profiles",
     operation_id = "list_profiles",
     params(ListQuery),
-    responses((status = 200, description = "a page of profiles", body = ProfilePage)),
+    responses((status = 200, description = "a page of the office's profiles and its counts", body = ProfilePage)),
 )]
 pub async fn list(
     caller: Caller,
@@ -282,22 +299,71 @@ pub async fn list(
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::Adviser])?;
+    let query = query.into_inner();
     let limit = page_size(query.limit, MAX_PAGE)?;
     let after = cursor(query.cursor.as_deref())?;
+    if let Some(q) = &query.q {
+        super::params::check_query(q)?;
+    }
+    let occupation_uri = |u: &String| {
+        u.starts_with("http://data.europa.eu/esco/occupation/") && u.chars().count() <= 300
+    };
+    if query
+        .occupation
+        .as_ref()
+        .is_some_and(|u| !occupation_uri(u))
+    {
+        return Err(ApiError::bad_request(
+            "invalid_query",
+            "occupation is not an ESCO occupation URI",
+        ));
+    }
+    let municipality_code = |m: &String| m.len() == 3 && m.bytes().all(|b| b.is_ascii_digit());
+    if query
+        .municipality
+        .as_ref()
+        .is_some_and(|m| !municipality_code(m))
+    {
+        return Err(ApiError::bad_request(
+            "invalid_query",
+            "municipality is not a three-digit Statistics Finland code",
+        ));
+    }
+    let at = chrono::Utc::now().naive_utc();
+    let retention_months = state.retention_months;
+    let review_before = indexer::retention::cut_off(at, retention_months);
+    let filter = OfficeFilter {
+        text: query.q,
+        occupation: query.occupation,
+        municipality: query.municipality,
+        status: query.status,
+        consent: query.consent.map(|c| match c {
+            ConsentFilter::Given => ConsentState::Given,
+            ConsentFilter::Expired => ConsentState::Expired,
+            ConsentFilter::None => ConsentState::None,
+        }),
+        inactive_before: query.review.filter(|r| *r).map(|_| review_before),
+    };
+    let review = query.review == Some(true);
     let store = state.store.clone();
     let who = caller.clone();
-    let page = blocking(move || {
+    let (page, counts) = blocking(move || {
         store
             .write(|c| {
-                let ids = access::managed_profile_ids(c, who.org, after, limit as i64)?;
+                let mut filter = filter;
+                if review {
+                    filter.status = Some(ProfileStatus::Active);
+                }
+                let found =
+                    office::office_profiles(c, who.org, &filter, at, review_before, after, limit)?;
                 let mut out = Vec::new();
-                for id in ids {
+                for id in found.ids {
                     if let Some(p) = access::profile_for(c, id, ProfileViewer::Adviser(who.org))? {
                         audit_view(c, &who, "profile.view", p.id, Some("list"))?;
                         out.push(p);
                     }
                 }
-                Ok(out)
+                Ok((out, found.counts))
             })
             .map_err(ApiError::from)
     })
@@ -308,6 +374,8 @@ pub async fn list(
     Ok(HttpResponse::Ok().json(ProfilePage {
         items: page.iter().map(|p| view(&caller, p)).collect(),
         next_cursor: next,
+        counts,
+        retention_months,
     }))
 }
 
@@ -428,4 +496,58 @@ pub async fn delete(
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Everything stored about a jobseeker (GDPR Art. 15 and 20): the profile
+/// with its contact details, introductions, cohorts, the rankings that
+/// listed them and who viewed or changed the profile. For advisers of the
+/// managing office and admins; audited as `profile.export`.
+#[utoipa::path(
+    get,
+    path = "/v1/profiles/{id}/export",
+    operation_id = "export_profile",
+    params(("id" = i64, Path, description = "profile id")),
+    responses((status = 200, description = "the person's data, as a file to download", body = PersonalData)),
+)]
+pub async fn export(
+    caller: Caller,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(&[Role::Adviser, Role::Admin])?;
+    let id = ProfileId(*id);
+    let store = state.store.clone();
+    let who = caller.clone();
+    let data = blocking(move || {
+        store
+            .write(|c| {
+                if who.role != Role::Admin {
+                    match access::profile_for(c, id, ProfileViewer::Adviser(who.org))? {
+                        None => {
+                            return Ok(Err(ApiError::not_found(format!("profile {id} not found"))))
+                        }
+                        Some(p) if p.draft.managing_org != who.org => {
+                            return Ok(Err(ApiError::forbidden(
+                                "only the managing office may export a profile",
+                            )))
+                        }
+                        Some(_) => {}
+                    }
+                }
+                let Some(data) = data_rights::export(c, id)? else {
+                    return Ok(Err(ApiError::not_found(format!("profile {id} not found"))));
+                };
+                audit_view(c, &who, "profile.export", id, None)?;
+                Ok(Ok(data))
+            })
+            .map_err(ApiError::from)
+    })
+    .await??;
+    let file = format!("profile-{}.json", data.profile.pseudonym);
+    Ok(HttpResponse::Ok()
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{file}\""),
+        ))
+        .json(data))
 }

@@ -3,8 +3,10 @@
 //! role-aware navigation, search, candidates with their explanations, a
 //! jobseeker's vacancies, an introduction, a hidden vacancy posted through
 //! the form's typeaheads and who may see it, the analyst's picture and its
-//! CSV, cohorts, languages, keyboard-only use and the accessibility basics
-//! of every page. Screenshots of the main pages go to
+//! CSV, cohorts, the adviser's cycle with a jobseeker (`profiles`: create,
+//! intake from a CV, list, edit against a concurrent change, export,
+//! erase, and what other offices and agencies see), languages,
+//! keyboard-only use and the accessibility basics of every page. Screenshots of the main pages go to
 //! `$KOHTAANTO_SCREENSHOTS_DIR` (default `target/screenshots`).
 //!
 //! Needs `/usr/bin/chromium` and `/usr/bin/chromedriver` (Debian:
@@ -18,6 +20,8 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 
 use crate::support::{demo_command, kohtaanto, Server};
+
+mod profiles;
 use crate::webdriver::{keys, Browser, Driver, Element, CHROMEDRIVER, CHROMIUM};
 
 /// Matching and the picture run in a debug build: give them time.
@@ -57,6 +61,8 @@ struct Demo {
     server: Server,
     tokens: BTreeMap<String, String>,
     other_employer: String,
+    /// An adviser of a second employment office.
+    other_office: String,
     http: reqwest::blocking::Client,
     /// The UI's message catalogue (`/ui/messages.json`): what each label
     /// and error must read in each language.
@@ -97,6 +103,17 @@ impl Demo {
         let org = created.split_whitespace().nth(1).unwrap().to_owned();
         let issued = run(&["token", "issue", "--org", &org, "--role", "employer"]);
         let other_employer = issued.lines().last().unwrap().trim().to_owned();
+        let created = run(&[
+            "org",
+            "add",
+            "--kind",
+            "employment_office",
+            "--name",
+            "Toinen työllisyysalue",
+        ]);
+        let org = created.split_whitespace().nth(1).unwrap().to_owned();
+        let issued = run(&["token", "issue", "--org", &org, "--role", "adviser"]);
+        let other_office = issued.lines().last().unwrap().trim().to_owned();
         let http = reqwest::blocking::Client::builder()
             .timeout(SLOW)
             .build()
@@ -112,6 +129,7 @@ impl Demo {
             server,
             tokens,
             other_employer,
+            other_office,
             http,
             messages,
         }
@@ -148,9 +166,14 @@ impl Demo {
 
 impl Demo {
     fn post(&self, token: &str, path: &str, body: &Value) -> (u16, Value) {
+        self.send(reqwest::Method::POST, token, path, body)
+    }
+
+    /// `method path` with a JSON body as `token`: (status, JSON body).
+    fn send(&self, method: reqwest::Method, token: &str, path: &str, body: &Value) -> (u16, Value) {
         let r = self
             .http
-            .post(format!("{}{path}", self.base()))
+            .request(method, format!("{}{path}", self.base()))
             .bearer_auth(token)
             .json(body)
             .send()
@@ -169,7 +192,7 @@ struct Ui<'a> {
 /// The routes of `nav#main-nav` each role must see, exactly.
 fn expected_nav(role: &str) -> BTreeSet<&'static str> {
     let routes: &[&str] = match role {
-        "adviser" => &["/search", "/cohorts", "/picture"],
+        "adviser" => &["/search", "/profiles", "/cohorts", "/picture"],
         "employer" | "recruiter" => &["/my-vacancies", "/vacancies/new"],
         "analyst" => &["/picture"],
         _ => &[],
@@ -443,6 +466,15 @@ fn browser_flows() {
     coding_review(&ui);
     analyst_picture(&ui, downloads.path());
     adviser_cohorts(&ui);
+    let created = profiles::create_with_keyboard(&ui);
+    profiles::intake_from_cv(&ui);
+    profiles::office_list(&ui, &created);
+    profiles::managed_profile(&ui, &created);
+    profiles::edit_with_concurrent_change(&ui, &created);
+    profiles::errors_next_to_fields(&ui, &created);
+    profiles::export(&ui, &created, downloads.path());
+    profiles::other_office_and_recruiter(&ui, &created);
+    profiles::erase(&ui, &created);
     languages(&ui);
     keyboard_only(&ui, &introduced);
     api_reference(&ui);
@@ -1086,6 +1118,33 @@ fn languages(ui: &Ui) {
         assert_human(&format!("not found ({lang})"), &error);
         assert_eq!(error, ui.demo.message(lang, "error.not_found"));
         errors.insert(lang, error);
+        // The profile form, the largest page, in this language: its
+        // title, labelled fields and no message key left untranslated.
+        ui.goto("/profiles/new");
+        ui.b.el("form#profile-form");
+        ui.check_page(&format!("profile-form-{lang}"), lang);
+        assert_eq!(
+            ui.wait_text("#view h1", SLOW).trim(),
+            ui.demo.message(lang, "pform.new_title")
+        );
+        let text = ui.b.exec("return document.body.innerText;", vec![]);
+        let keys: Vec<&str> = text
+            .as_str()
+            .unwrap_or_default()
+            .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
+            .filter(|w| {
+                w.split_once('.').is_some_and(|(prefix, rest)| {
+                    !rest.is_empty()
+                        && rest
+                            .chars()
+                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                        && ui.demo.messages["fi"]
+                            .as_object()
+                            .is_some_and(|m| m.keys().any(|k| k.starts_with(&format!("{prefix}."))))
+                })
+            })
+            .collect();
+        assert!(keys.is_empty(), "untranslated keys in {lang}: {keys:?}");
     }
     let distinct: BTreeSet<_> = labels.values().collect();
     assert_eq!(distinct.len(), 3, "label[for=q] in fi, sv, en: {labels:?}");

@@ -999,6 +999,18 @@ fn every_command_uses_the_global_data_dir_and_prints_json() {
     let counts = json(&["stats"]);
     assert_eq!(counts["profiles"], 60, "{counts}");
     assert_eq!(counts["municipalities"], 308, "{counts}");
+    // Storage limitation: a dry run lists, the real run makes inactive.
+    let dry = json(&["profiles", "expire", "--dry-run", "--months", "1"]);
+    assert_eq!(dry["dry_run"], true, "{dry}");
+    assert_eq!(dry["made_inactive"], 0, "{dry}");
+    let due = dry["due"].as_array().unwrap().len();
+    let expired = json(&["profiles", "expire", "--months", "1"]);
+    assert_eq!(expired["made_inactive"], due, "{expired}");
+    assert_eq!(
+        json(&["profiles", "expire", "--dry-run", "--months", "1"])["due"],
+        serde_json::json!([])
+    );
+    assert_eq!(json(&["profiles", "expire"])["retention_months"], 24);
 
     // The servers: `serve` as people read it, `demo` as JSON lines.
     let mut serve = kohtaanto(tmp.path());
@@ -1111,6 +1123,8 @@ fn exit_codes_are_0_ok_1_error_2_check_failed_or_usage() {
         &["audit", "verify"],
         &["--help"],
         &["stats", "--help"],
+        &["import", "profiles", "--help"],
+        &["bench", "import", "--help"],
         &["--version"],
     ] {
         let out = run(args);

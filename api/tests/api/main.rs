@@ -32,6 +32,8 @@ mod contract;
 mod faults;
 mod health;
 mod index;
+mod profile_import;
+mod profiles;
 mod references;
 mod support;
 mod ui;

@@ -289,6 +289,48 @@ fn access_matrix_and_canaries(db: TestDb) {
     let listed: Vec<i64> = listed["items"].as_array().unwrap().iter().map(id).collect();
     assert_eq!(listed, vec![o.p_consent, o.p_private]);
 
+    // The adviser's own routes: the office's list, export, intake.
+    for who in everyone {
+        let (s, page) = w.call(Some(who), "GET", "/v1/profiles?q=testi", None);
+        let (e, export) = w.call(
+            Some(who),
+            "GET",
+            &format!("/v1/profiles/{}/export", o.p_private),
+            None,
+        );
+        let (i, _) = w.call(
+            Some(who),
+            "POST",
+            "/v1/profiles/suggestions",
+            Some(&json!({"text": "Hitsaaja 2015–2020"})),
+        );
+        let ids = |page: &Value| -> Vec<i64> {
+            page["items"].as_array().unwrap().iter().map(id).collect()
+        };
+        let exported = export.to_string().contains(PROFILE_CANARY);
+        match who {
+            "adviser_a" => {
+                assert_eq!((s, e, i), (200, 200, 200), "{who}");
+                assert_eq!(ids(&page), vec![o.p_consent, o.p_private]);
+                assert!(exported, "the export holds everything: {export}");
+            }
+            "adviser_b" => {
+                assert_eq!((s, e, i), (200, 403, 200), "{who}");
+                assert_eq!(ids(&page), vec![o.p_other_office]);
+            }
+            "admin" => assert_eq!((s, e, i), (403, 200, 403), "{who}"),
+            _ => assert_eq!((s, e, i), (403, 403, 403), "{who}"),
+        }
+        // Every profile's notes hold the canary: only the managing office
+        // (and admins, by export) read them.
+        if who != "adviser_a" && who != "admin" {
+            assert!(!exported, "{who}");
+        }
+        if !who.starts_with("adviser") {
+            assert!(!page.to_string().contains(PROFILE_CANARY), "{who}");
+        }
+    }
+
     // Matching.
     for who in everyone {
         let (s, m) = w.call(

@@ -11,7 +11,10 @@ pub mod access;
 pub mod audit;
 pub mod coding;
 pub mod cohorts;
+pub mod data_rights;
+pub mod external_profiles;
 pub mod match_log;
+pub mod office;
 pub mod orgs;
 pub mod outbox;
 pub mod profiles;
@@ -316,6 +319,40 @@ impl Store {
         let conn: &mut DbConnection = &mut conn;
         conn.transaction(f)
     }
+
+    /// Run `f` in one write transaction and commit it only when `f` says
+    /// so (`(value, true)`); otherwise roll all of it back. The value comes
+    /// back either way: a dry run, or an import refused after it wrote,
+    /// still reports what it found.
+    pub fn write_or_discard<T>(
+        &self,
+        f: impl FnOnce(&mut DbConnection) -> Result<(T, bool), StoreError>,
+    ) -> Result<T, StoreError> {
+        let mut discarded = None;
+        let mut failed = None;
+        let committed = self.write(|c| match f(c) {
+            Ok((value, true)) => Ok(Some(value)),
+            Ok((value, false)) => {
+                discarded = Some(value);
+                Err(StoreError::Database(
+                    diesel::result::Error::RollbackTransaction,
+                ))
+            }
+            Err(e) => {
+                failed = Some(e);
+                Err(StoreError::Database(
+                    diesel::result::Error::RollbackTransaction,
+                ))
+            }
+        });
+        match (committed, discarded, failed) {
+            (_, _, Some(e)) => Err(e),
+            (_, Some(value), None) => Ok(value),
+            (Ok(Some(value)), None, None) => Ok(value),
+            (Ok(None), None, None) => Err(StoreError::Invalid("nothing written".into())),
+            (Err(e), None, None) => Err(e),
+        }
+    }
 }
 
 /// Apply every pending migration of the connection's backend; returns the
@@ -494,3 +531,72 @@ macro_rules! insert_rows {
     };
 }
 pub(crate) use insert_rows;
+
+/// Many rows into `table` (`$rows` a slice): a binary `COPY` on PostgreSQL,
+/// multi-row INSERTs of [`INSERT_CHUNK`] rows on SQLite. The row type must
+/// insert `None` as NULL (`treat_none_as_default_value = false`, or no
+/// optional fields). Evaluates to the `QueryResult` of the rows written.
+macro_rules! copy_rows {
+    ($conn:expr, $table:expr, $rows:expr) => {
+        match $conn {
+            $crate::store::DbConnection::Pg(c) => diesel::prelude::ExecuteCopyFromDsl::execute(
+                diesel::copy_from($table).from_insertable($rows),
+                c,
+            ),
+            $crate::store::DbConnection::Sqlite(c) => $rows
+                .chunks($crate::store::INSERT_CHUNK)
+                .try_fold(0, |n, chunk| {
+                    diesel::RunQueryDsl::execute(diesel::insert_into($table).values(chunk), &mut *c)
+                        .map(|m| n + m)
+                }),
+        }
+    };
+}
+pub(crate) use copy_rows;
+
+/// SQLite's page cache during a bulk write, in KiB: enough for the indexes a
+/// transaction of 100,000 profiles touches. SQLite's default (2 MB) makes
+/// such a transaction spill dirty pages to the WAL and read them back over
+/// and over.
+const BULK_CACHE_KIB: i64 = 256 * 1024;
+
+/// Run `f` set up for bulk writes on SQLite — a large page cache, and
+/// statement journals (which every multi-row INSERT inside a transaction
+/// keeps) in memory rather than in temporary files — then give the
+/// connection its settings back; PostgreSQL runs `f` as it is.
+pub(crate) fn with_bulk_cache<T>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    use diesel::prelude::*;
+    use diesel::sql_types::BigInt;
+
+    #[derive(QueryableByName)]
+    struct CacheSize {
+        #[diesel(sql_type = BigInt)]
+        cache_size: i64,
+    }
+
+    #[derive(QueryableByName)]
+    struct TempStore {
+        #[diesel(sql_type = BigInt)]
+        temp_store: i64,
+    }
+
+    let DbConnection::Sqlite(lite) = conn else {
+        return f(conn);
+    };
+    let cache: CacheSize = diesel::sql_query("PRAGMA cache_size").get_result(lite)?;
+    let temp: TempStore = diesel::sql_query("PRAGMA temp_store").get_result(lite)?;
+    lite.batch_execute(&format!(
+        "PRAGMA cache_size = -{BULK_CACHE_KIB}; PRAGMA temp_store = MEMORY;"
+    ))?;
+    let out = f(conn);
+    if let DbConnection::Sqlite(lite) = conn {
+        lite.batch_execute(&format!(
+            "PRAGMA cache_size = {}; PRAGMA temp_store = {};",
+            cache.cache_size, temp.temp_store
+        ))?;
+    }
+    out
+}

@@ -9,7 +9,7 @@ use diesel::prelude::*;
 
 use super::rows::NewOutboxRow;
 use super::schema::outbox;
-use super::{insert_rows, now, DbConnection, StoreError};
+use super::{copy_rows, now, DbConnection, StoreError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Entity {
@@ -109,9 +109,7 @@ pub fn append(
             created_at: at,
         })
         .collect();
-    for chunk in rows.chunks(5_000) {
-        insert_rows!(conn, outbox::table, chunk)?;
-    }
+    copy_rows!(conn, outbox::table, &rows[..])?;
     Ok(())
 }
 

@@ -14,8 +14,8 @@ use super::outbox::{self, Entity, Op};
 use super::rows::*;
 use super::schema::*;
 use super::{
-    allocate_ids, constraint_error, insert_rows, now, parse_db, DbConnection, IdTable, StoreError,
-    INSERT_CHUNK, IN_CHUNK,
+    allocate_ids, constraint_error, copy_rows, now, parse_db, with_bulk_cache, DbConnection,
+    IdTable, StoreError, IN_CHUNK,
 };
 
 /// A fresh random pseudonym, e.g. `JS-3F9A0C51D2E7`: the only id of a
@@ -63,30 +63,30 @@ pub fn create_profiles(
             .validate()
             .map_err(|e| StoreError::Invalid(e.to_string()))?;
     }
-    conn.transaction(|conn| {
-        let ids = allocate_ids(conn, IdTable::Profiles, items.len())?;
-        let at = now();
-        let rows: Vec<ProfileRow> = ids
-            .iter()
-            .zip(items)
-            .map(|(&id, (pseudonym, d))| profile_row(id, pseudonym, d, 1, at, at))
-            .collect();
-        for chunk in rows.chunks(INSERT_CHUNK) {
-            insert_rows!(conn, profiles::table, chunk)
+    with_bulk_cache(conn, |conn| {
+        conn.transaction(|conn| {
+            let ids = allocate_ids(conn, IdTable::Profiles, items.len())?;
+            let at = now();
+            let rows: Vec<ProfileRow> = ids
+                .iter()
+                .zip(items)
+                .map(|(&id, (pseudonym, d))| profile_row(id, pseudonym, None, d, 1, (at, at)))
+                .collect();
+            copy_rows!(conn, profiles::table, &rows[..])
                 .map_err(|e| constraint_error(e, "profile"))?;
-        }
-        let pairs: Vec<(i64, &ProfileDraft)> = ids
-            .iter()
-            .copied()
-            .zip(items.iter().map(|(_, d)| d))
-            .collect();
-        insert_children(conn, &pairs)?;
-        let changes: Vec<_> = ids
-            .iter()
-            .map(|&id| (Entity::Profile, id, Op::Upsert, 1))
-            .collect();
-        outbox::append(conn, &changes)?;
-        Ok(ids.into_iter().map(ProfileId).collect())
+            let pairs: Vec<(i64, &ProfileDraft)> = ids
+                .iter()
+                .copied()
+                .zip(items.iter().map(|(_, d)| d))
+                .collect();
+            insert_children(conn, &pairs)?;
+            let changes: Vec<_> = ids
+                .iter()
+                .map(|&id| (Entity::Profile, id, Op::Upsert, 1))
+                .collect();
+            outbox::append(conn, &changes)?;
+            Ok(ids.into_iter().map(ProfileId).collect())
+        })
     })
 }
 
@@ -117,7 +117,16 @@ pub fn update_profile(
                 "profile {id} is at version {version}, not {expected}"
             )));
         }
-        let row = profile_row(id.0, &pseudonym, draft, version + 1, created_at, now());
+        // The external id of an imported profile is not part of its content
+        // and stays as it is (the update below does not set it).
+        let row = profile_row(
+            id.0,
+            &pseudonym,
+            None,
+            draft,
+            version + 1,
+            (created_at, now()),
+        );
         diesel::update(profiles::table.find(id.0))
             .set((
                 profiles::managing_org_id.eq(row.managing_org_id),
@@ -398,6 +407,8 @@ pub fn get_profiles(
                 version: row.version,
                 created_at: row.created_at,
                 updated_at: row.updated_at,
+                source: row.source,
+                source_id: row.source_id,
                 draft,
             });
         }
@@ -405,17 +416,21 @@ pub fn get_profiles(
     Ok(out)
 }
 
-fn profile_row(
+/// The row of profile `id`; `external` is the (source, source_id) of an
+/// imported profile.
+pub(super) fn profile_row(
     id: i64,
     pseudonym: &str,
+    external: Option<(&str, &str)>,
     d: &ProfileDraft,
     version: i64,
-    created_at: chrono::NaiveDateTime,
-    updated_at: chrono::NaiveDateTime,
+    (created_at, updated_at): (chrono::NaiveDateTime, chrono::NaiveDateTime),
 ) -> ProfileRow {
     ProfileRow {
         id,
         pseudonym: pseudonym.to_owned(),
+        source: external.map(|(source, _)| source.to_owned()),
+        source_id: external.map(|(_, id)| id.to_owned()),
         managing_org_id: d.managing_org.0,
         home_municipality_code: d.home_municipality_code.clone(),
         abroad_country: d.abroad_country.clone(),
@@ -436,7 +451,7 @@ fn profile_row(
     }
 }
 
-fn insert_children(
+pub(super) fn insert_children(
     conn: &mut DbConnection,
     items: &[(i64, &ProfileDraft)],
 ) -> Result<(), StoreError> {
@@ -505,34 +520,18 @@ fn insert_children(
             });
         }
     }
-    for chunk in contacts.chunks(INSERT_CHUNK) {
-        insert_rows!(conn, profile_contacts::table, chunk)?;
-    }
-    for chunk in skills.chunks(INSERT_CHUNK) {
-        insert_rows!(conn, profile_skills::table, chunk)?;
-    }
-    for chunk in desired.chunks(INSERT_CHUNK) {
-        insert_rows!(conn, profile_desired_occupations::table, chunk)?;
-    }
-    for chunk in work.chunks(INSERT_CHUNK) {
-        insert_rows!(conn, profile_work_history::table, chunk)?;
-    }
-    for chunk in languages.chunks(INSERT_CHUNK) {
-        insert_rows!(conn, profile_languages::table, chunk)?;
-    }
-    for chunk in licences.chunks(INSERT_CHUNK) {
-        insert_rows!(conn, profile_licences::table, chunk)?;
-    }
-    for chunk in certificates.chunks(INSERT_CHUNK) {
-        insert_rows!(conn, profile_certificates::table, chunk)?;
-    }
-    for chunk in regions.chunks(INSERT_CHUNK) {
-        insert_rows!(conn, profile_relocation_regions::table, chunk)?;
-    }
+    copy_rows!(conn, profile_contacts::table, &contacts[..])?;
+    copy_rows!(conn, profile_skills::table, &skills[..])?;
+    copy_rows!(conn, profile_desired_occupations::table, &desired[..])?;
+    copy_rows!(conn, profile_work_history::table, &work[..])?;
+    copy_rows!(conn, profile_languages::table, &languages[..])?;
+    copy_rows!(conn, profile_licences::table, &licences[..])?;
+    copy_rows!(conn, profile_certificates::table, &certificates[..])?;
+    copy_rows!(conn, profile_relocation_regions::table, &regions[..])?;
     Ok(())
 }
 
-fn delete_children(conn: &mut DbConnection, ids: &[i64]) -> Result<(), StoreError> {
+pub(super) fn delete_children(conn: &mut DbConnection, ids: &[i64]) -> Result<(), StoreError> {
     diesel::delete(profile_skills::table.filter(profile_skills::profile_id.eq_any(ids)))
         .execute(conn)?;
     diesel::delete(

@@ -1,5 +1,10 @@
 //! Row shapes of the core tables, apart from the query functions and from the
 //! domain types they are converted to and from.
+//!
+//! Rows with optional columns insert `None` as NULL, not as the column's
+//! default (`treat_none_as_default_value = false`; the columns have none):
+//! so many rows go into one multi-row INSERT on SQLite too, and into a
+//! binary COPY on PostgreSQL.
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -83,7 +88,7 @@ pub struct VacancyShareRow {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = profiles)]
+#[diesel(table_name = profiles, treat_none_as_default_value = false)]
 pub struct ProfileRow {
     pub id: i64,
     pub pseudonym: String,
@@ -104,10 +109,13 @@ pub struct ProfileRow {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The external id of an imported profile (both or neither).
+    pub source: Option<String>,
+    pub source_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = profile_contacts)]
+#[diesel(table_name = profile_contacts, treat_none_as_default_value = false)]
 pub struct ProfileContactRow {
     pub profile_id: i64,
     pub full_name: String,
@@ -117,7 +125,7 @@ pub struct ProfileContactRow {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = profile_skills)]
+#[diesel(table_name = profile_skills, treat_none_as_default_value = false)]
 pub struct ProfileSkillRow {
     pub profile_id: i64,
     pub position: i32,
@@ -126,14 +134,14 @@ pub struct ProfileSkillRow {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = profile_desired_occupations)]
+#[diesel(table_name = profile_desired_occupations, treat_none_as_default_value = false)]
 pub struct ProfileDesiredOccupationRow {
     pub profile_id: i64,
     pub occupation_uri: String,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = profile_work_history)]
+#[diesel(table_name = profile_work_history, treat_none_as_default_value = false)]
 pub struct ProfileWorkRow {
     pub profile_id: i64,
     pub position: i32,
@@ -143,7 +151,7 @@ pub struct ProfileWorkRow {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = profile_languages)]
+#[diesel(table_name = profile_languages, treat_none_as_default_value = false)]
 pub struct ProfileLanguageRow {
     pub profile_id: i64,
     pub language: String,
@@ -151,28 +159,28 @@ pub struct ProfileLanguageRow {
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = profile_licences)]
+#[diesel(table_name = profile_licences, treat_none_as_default_value = false)]
 pub struct ProfileLicenceRow {
     pub profile_id: i64,
     pub licence: String,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = profile_certificates)]
+#[diesel(table_name = profile_certificates, treat_none_as_default_value = false)]
 pub struct ProfileCertificateRow {
     pub profile_id: i64,
     pub certificate: String,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = profile_relocation_regions)]
+#[diesel(table_name = profile_relocation_regions, treat_none_as_default_value = false)]
 pub struct ProfileRegionRow {
     pub profile_id: i64,
     pub region_code: String,
 }
 
 #[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = outbox)]
+#[diesel(table_name = outbox, treat_none_as_default_value = false)]
 pub struct NewOutboxRow<'a> {
     pub entity: &'a str,
     pub entity_id: i64,

@@ -122,6 +122,8 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        source -> Nullable<Text>,
+        source_id -> Nullable<Text>,
     }
 }
 

@@ -53,6 +53,8 @@ fn world() -> &'static World {
                         version: 1,
                         created_at: at,
                         updated_at: at,
+                        source: None,
+                        source_id: None,
                         draft,
                     }
                 })

@@ -265,6 +265,11 @@ pub struct SkillMetrics {
 
 /// Parse JSON lines of [`AnnotatedText`]; the error names the line.
 pub fn parse_annotated(text: &str) -> Result<Vec<AnnotatedText>, CaseError> {
+    parse_json_lines(text)
+}
+
+/// Parse JSON lines, blank lines skipped; the error names the line.
+pub fn parse_json_lines<T: serde::de::DeserializeOwned>(text: &str) -> Result<Vec<T>, CaseError> {
     text.lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())

@@ -286,6 +286,8 @@ fn profile() -> JobseekerProfile {
         version: 1,
         created_at: when(),
         updated_at: when(),
+        source: None,
+        source_id: None,
         draft: ProfileDraft {
             managing_org: OrgId(1),
             contact: ContactDetails::default(),

@@ -4,6 +4,9 @@
 //! against exhaustive scoring, the PostgreSQL baseline on the same records
 //! (speed ratio and top-20 overlap), the nationwide batch, and the real
 //! server: cold start, peak memory and HTTP throughput under load.
+//!
+//! [`import`] measures `import profiles` on its own (`kohtaanto bench
+//! import`); it uses this room's machine description and errors.
 
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
@@ -20,6 +23,8 @@ use matcher::domain::VacancyId;
 use matcher::retrieval::{ProfileAccess, VacancyAccess};
 use matcher::scoring::{Scope, ScoringConfig};
 use serde::Serialize;
+
+pub mod import;
 
 /// What to run.
 #[derive(Debug, Clone)]
@@ -63,6 +68,8 @@ pub enum BenchError {
     Baseline(#[from] indexer::baseline::BaselineError),
     #[error(transparent)]
     Demo(#[from] crate::demo::DemoError),
+    #[error(transparent)]
+    Import(#[from] indexer::profile_import::ImportError),
     #[error("{0}")]
     Io(String),
     #[error("the server: {0}")]
