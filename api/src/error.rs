@@ -121,6 +121,21 @@ pub const PROBLEMS: &[(&str, u16, &str)] = &[
     ),
     ("invalid_data", 422, "the store refused the data"),
     (
+        "unknown_ranking",
+        422,
+        "request_id is not a ranking of the vacancy's candidates",
+    ),
+    (
+        "invalid_outcome",
+        422,
+        "the fields of an introduction's status do not agree with it (the field is named)",
+    ),
+    (
+        "invalid_status_change",
+        409,
+        "the introduction cannot move to that status from where it is",
+    ),
+    (
         "invalid_grouping",
         422,
         "occupation_level and industry together",
@@ -225,6 +240,14 @@ impl ApiError {
                 "rate_limited",
                 "too many requests for this token; retry later",
             )
+        }
+    }
+
+    /// A 422 about one field of the body.
+    pub fn invalid_field(code: &'static str, field: &str, detail: impl Into<String>) -> ApiError {
+        ApiError {
+            field: Some(field.to_owned()),
+            ..ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, code, detail)
         }
     }
 

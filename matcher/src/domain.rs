@@ -139,6 +139,66 @@ vocabulary!(
     }
 );
 
+vocabulary!(
+    /// Where an introduction stands: `proposed → contacted → interview →
+    /// hired | not_hired | withdrawn`; the last three are final.
+    IntroductionStatus, "introduction status" {
+        Proposed => "proposed",
+        Contacted => "contacted",
+        Interview => "interview",
+        Hired => "hired",
+        NotHired => "not_hired",
+        Withdrawn => "withdrawn",
+    }
+);
+
+impl IntroductionStatus {
+    /// Whether nothing follows this status.
+    pub fn is_final(self) -> bool {
+        matches!(
+            self,
+            IntroductionStatus::Hired
+                | IntroductionStatus::NotHired
+                | IntroductionStatus::Withdrawn
+        )
+    }
+
+    /// Whether an introduction may move from `self` to `next`: forward
+    /// only (a step may be skipped: a phone call can end in a hire), and
+    /// never out of a final status.
+    pub fn may_become(self, next: IntroductionStatus) -> bool {
+        !self.is_final() && (next.is_final() || next > self)
+    }
+}
+
+vocabulary!(
+    /// Why an introduction did not end in a hire.
+    NotHiredReason, "not-hired reason" {
+        Skills => "skills",
+        Experience => "experience",
+        Language => "language",
+        Licence => "licence",
+        Salary => "salary",
+        Location => "location",
+        WorkingHours => "working_hours",
+        CandidateDeclined => "candidate_declined",
+        CandidateUnreachable => "candidate_unreachable",
+        PositionFilled => "position_filled",
+        PositionCancelled => "position_cancelled",
+        Other => "other",
+    }
+);
+
+vocabulary!(
+    /// How an office contacted a firm.
+    OutreachChannel, "outreach channel" {
+        Visit => "visit",
+        Phone => "phone",
+        Email => "email",
+        Event => "event",
+    }
+);
+
 macro_rules! typed_id {
     ($(#[$meta:meta])* $name:ident) => {
         $(#[$meta])*
@@ -159,6 +219,7 @@ typed_id!(TokenId);
 typed_id!(VacancyId);
 typed_id!(ProfileId);
 typed_id!(CohortId);
+typed_id!(IntroductionId);
 
 /// An organization using Kohtaanto.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]

@@ -5,7 +5,8 @@ use actix_web::{web, HttpResponse};
 use indexer::search::VacancySearch;
 use indexer::store::access::{self, ProfileViewer, VacancyViewer};
 use indexer::store::coding::{self, CodingRecord};
-use indexer::store::{audit, vacancies as store_vacancies, DbConnection, StoreError};
+use indexer::store::introductions::{self, Introduction};
+use indexer::store::{audit, match_log, vacancies as store_vacancies, DbConnection, StoreError};
 use matcher::domain::{
     ContractType, OrgId, ProfileId, RemoteMode, Role, Vacancy, VacancyDraft, VacancyId,
     VacancyStatus, Visibility, WorkTime,
@@ -488,12 +489,18 @@ pub async fn search(
 pub struct IntroductionBody {
     /// A profile the adviser's office manages or may match.
     profile_id: i64,
+    /// The ranking of this vacancy's candidates (its `request_id`) the
+    /// candidate was found in: how outcomes judge the ranking
+    /// (`kohtaanto evaluate outcomes`).
+    #[schema(max_length = 100)]
+    request_id: Option<String>,
 }
 
 /// A candidate introduced to a vacancy, as the caller may see them.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct IntroducedCandidate {
     pub introduced_at: chrono::NaiveDateTime,
+    pub introduction: Introduction,
     pub profile: super::profiles::IntroducedProfile,
 }
 
@@ -510,7 +517,7 @@ pub struct IntroducedList {
     operation_id = "introduce_candidate",
     params(("id" = i64, Path, description = "vacancy id")),
     request_body = IntroductionBody,
-    responses((status = 201, description = "introduced", body = indexer::store::access::Introduction)),
+    responses((status = 201, description = "introduced", body = Introduction)),
 )]
 pub async fn introduce(
     caller: Caller,
@@ -523,6 +530,17 @@ pub async fn introduce(
     let store = state.store.clone();
     let body: IntroductionBody = super::params::typed_body(body.into_inner())?;
     let profile_id = ProfileId(body.profile_id);
+    let request_id = body.request_id.clone();
+    if request_id
+        .as_ref()
+        .is_some_and(|r| r.is_empty() || r.chars().count() > 100)
+    {
+        return Err(ApiError::invalid_field(
+            "unknown_ranking",
+            "request_id",
+            "request_id must be the request id of a ranking (1–100 characters)",
+        ));
+    }
     let who = caller.clone();
     let introduced = blocking(move || {
         store
@@ -532,7 +550,21 @@ pub async fn introduce(
                 else {
                     return Ok(None);
                 };
-                let intro = access::introduce(c, vacancy.id, profile.id, who.org)?;
+                if let Some(r) = &request_id {
+                    let ranked = match_log::find(c, r)?.is_some_and(|(_, e)| {
+                        e.direction == "candidates" && e.subject_id == Some(vacancy.id.0)
+                    });
+                    if !ranked {
+                        return Ok(Some(Err(r.clone())));
+                    }
+                }
+                let intro = introductions::introduce(
+                    c,
+                    vacancy.id,
+                    profile.id,
+                    who.org,
+                    request_id.as_deref(),
+                )?;
                 audit::append(
                     c,
                     &audit::NewEvent {
@@ -546,12 +578,19 @@ pub async fn introduce(
                         request_id: &who.request_id,
                     },
                 )?;
-                Ok(Some(intro))
+                Ok(Some(Ok(intro)))
             })
             .map_err(ApiError::from)
     })
     .await?
-    .ok_or_else(|| ApiError::not_found(format!("profile {} not found", body.profile_id)))?;
+    .ok_or_else(|| ApiError::not_found(format!("profile {} not found", body.profile_id)))?
+    .map_err(|r| {
+        ApiError::invalid_field(
+            "unknown_ranking",
+            "request_id",
+            format!("{r:?} is not a ranking of this vacancy's candidates"),
+        )
+    })?;
     Ok(HttpResponse::Created().json(introduced))
 }
 
@@ -581,7 +620,7 @@ pub async fn introductions(
         store
             .write(|c| {
                 let mut out = Vec::new();
-                for intro in access::introductions_to(c, vacancy.id)? {
+                for intro in introductions::introductions_to(c, vacancy.id)? {
                     let viewer = match who.role {
                         Role::Employer => ProfileViewer::Employer(who.org),
                         _ => ProfileViewer::Adviser(who.org),
@@ -604,6 +643,7 @@ pub async fn introductions(
                     )?;
                     out.push(IntroducedCandidate {
                         introduced_at: intro.created_at,
+                        introduction: intro,
                         profile: super::profiles::introduced_view(&p),
                     });
                 }

@@ -1,7 +1,7 @@
 //! Reads that carry the caller's access filter in the SQL itself (DESIGN.md
 //! invariant 2): an object the caller may not see is never loaded, so no
-//! code path can return it first and check later. Introductions live here
-//! too: they are what lets an employer see a candidate.
+//! code path can return it first and check later. An employer sees the
+//! candidates introduced to its vacancies (`store::introductions`).
 
 use chrono::NaiveDateTime;
 use diesel::dsl::exists;
@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use matcher::domain::{JobseekerProfile, OrgId, ProfileId, Vacancy, VacancyId};
 
 use super::schema::{introductions, profiles, vacancies, vacancy_shares};
-use super::{insert_rows, now, DbConnection, StoreError};
+use super::{DbConnection, StoreError};
 
 /// Who reads vacancies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,87 +121,4 @@ pub fn managed_profile_ids(
         .select(profiles::id)
         .load(conn)?;
     Ok(ids.into_iter().map(ProfileId).collect())
-}
-
-/// An adviser's introduction of a candidate to a vacancy.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
-pub struct Introduction {
-    pub vacancy_id: VacancyId,
-    pub profile_id: ProfileId,
-    pub adviser_org: OrgId,
-    pub created_at: NaiveDateTime,
-}
-
-/// Record an introduction; introducing the same pair again is a no-op
-/// that returns the first one.
-pub fn introduce(
-    conn: &mut DbConnection,
-    vacancy: VacancyId,
-    profile: ProfileId,
-    adviser_org: OrgId,
-) -> Result<Introduction, StoreError> {
-    if let Some(found) = introduction(conn, vacancy, profile)? {
-        return Ok(found);
-    }
-    let row = (
-        introductions::vacancy_id.eq(vacancy.0),
-        introductions::profile_id.eq(profile.0),
-        introductions::adviser_org_id.eq(adviser_org.0),
-        introductions::created_at.eq(now()),
-    );
-    insert_rows!(conn, introductions::table, row)?;
-    introduction(conn, vacancy, profile)?.ok_or(StoreError::NotFound {
-        kind: "introduction",
-        id: format!("{vacancy}/{profile}"),
-    })
-}
-
-fn introduction(
-    conn: &mut DbConnection,
-    vacancy: VacancyId,
-    profile: ProfileId,
-) -> Result<Option<Introduction>, StoreError> {
-    let row: Option<(i64, i64, i64, NaiveDateTime)> = introductions::table
-        .filter(introductions::vacancy_id.eq(vacancy.0))
-        .filter(introductions::profile_id.eq(profile.0))
-        .select((
-            introductions::vacancy_id,
-            introductions::profile_id,
-            introductions::adviser_org_id,
-            introductions::created_at,
-        ))
-        .first(conn)
-        .optional()?;
-    Ok(row.map(|(v, p, a, at)| Introduction {
-        vacancy_id: VacancyId(v),
-        profile_id: ProfileId(p),
-        adviser_org: OrgId(a),
-        created_at: at,
-    }))
-}
-
-/// The introductions to a vacancy, oldest first.
-pub fn introductions_to(
-    conn: &mut DbConnection,
-    vacancy: VacancyId,
-) -> Result<Vec<Introduction>, StoreError> {
-    let rows: Vec<(i64, i64, i64, NaiveDateTime)> = introductions::table
-        .filter(introductions::vacancy_id.eq(vacancy.0))
-        .order(introductions::id.asc())
-        .select((
-            introductions::vacancy_id,
-            introductions::profile_id,
-            introductions::adviser_org_id,
-            introductions::created_at,
-        ))
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(v, p, a, at)| Introduction {
-            vacancy_id: VacancyId(v),
-            profile_id: ProfileId(p),
-            adviser_org: OrgId(a),
-            created_at: at,
-        })
-        .collect())
 }

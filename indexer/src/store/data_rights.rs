@@ -37,6 +37,11 @@ pub struct IntroductionRecord {
     pub adviser_org_id: i64,
     pub adviser_org_name: Option<String>,
     pub created_at: NaiveDateTime,
+    /// What became of it, with its reason, start date and move.
+    pub status: String,
+    pub reason: Option<String>,
+    pub start_date: Option<chrono::NaiveDate>,
+    pub moved_region: Option<bool>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -94,15 +99,35 @@ pub fn export(conn: &mut DbConnection, id: ProfileId) -> Result<Option<PersonalD
             introductions::vacancy_id,
             introductions::adviser_org_id,
             introductions::created_at,
+            introductions::status,
+            introductions::reason,
+            introductions::start_date,
+            introductions::moved_region,
         ))
-        .load::<(i64, i64, NaiveDateTime)>(conn)?
+        .load::<(
+            i64,
+            i64,
+            NaiveDateTime,
+            String,
+            Option<String>,
+            Option<chrono::NaiveDate>,
+            Option<bool>,
+        )>(conn)?
         .into_iter()
-        .map(|(vacancy_id, org, created_at)| IntroductionRecord {
-            vacancy_id,
-            adviser_org_id: org,
-            adviser_org_name: name(Some(org)),
-            created_at,
-        })
+        .map(
+            |(vacancy_id, org, created_at, status, reason, start_date, moved_region)| {
+                IntroductionRecord {
+                    vacancy_id,
+                    adviser_org_id: org,
+                    adviser_org_name: name(Some(org)),
+                    created_at,
+                    status,
+                    reason,
+                    start_date,
+                    moved_region,
+                }
+            },
+        )
         .collect();
     let cohorts = cohorts::table
         .inner_join(cohort_members::table.on(cohort_members::cohort_id.eq(cohorts::id)))

@@ -13,6 +13,7 @@ pub mod coding;
 pub mod cohorts;
 pub mod data_rights;
 pub mod external_profiles;
+pub mod introductions;
 pub mod match_log;
 pub mod office;
 pub mod orgs;
@@ -468,6 +469,11 @@ pub(crate) enum IdTable {
     Organizations,
     ApiTokens,
     Cohorts,
+    Introductions,
+    Placements,
+    OutreachCampaigns,
+    OutreachContacts,
+    OutreachNeeds,
 }
 
 impl IdTable {
@@ -478,6 +484,11 @@ impl IdTable {
             IdTable::Organizations => "organizations",
             IdTable::ApiTokens => "api_tokens",
             IdTable::Cohorts => "cohorts",
+            IdTable::Introductions => "introductions",
+            IdTable::Placements => "placements",
+            IdTable::OutreachCampaigns => "outreach_campaigns",
+            IdTable::OutreachContacts => "outreach_contacts",
+            IdTable::OutreachNeeds => "outreach_needs",
         }
     }
 }

@@ -10,6 +10,7 @@ diesel::table! {
         business_id -> Nullable<Text>,
         municipality_code -> Nullable<Text>,
         created_at -> Timestamp,
+        industry_code -> Nullable<Text>,
     }
 }
 
@@ -216,6 +217,91 @@ diesel::table! {
         profile_id -> BigInt,
         adviser_org_id -> BigInt,
         created_at -> Timestamp,
+        status -> Text,
+        reason -> Nullable<Text>,
+        start_date -> Nullable<Date>,
+        moved_region -> Nullable<Bool>,
+        match_request_id -> Nullable<Text>,
+        version -> BigInt,
+        updated_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    placements (id) {
+        id -> BigInt,
+        introduction_id -> Nullable<BigInt>,
+        profile_id -> Nullable<BigInt>,
+        vacancy_id -> Nullable<BigInt>,
+        adviser_org_id -> BigInt,
+        hired_at -> Timestamp,
+        start_date -> Nullable<Date>,
+        from_municipality_code -> Nullable<Text>,
+        from_region_code -> Text,
+        to_municipality_code -> Nullable<Text>,
+        to_region_code -> Text,
+        occupation_uri -> Nullable<Text>,
+        isco_code -> Nullable<Text>,
+        industry_code -> Nullable<Text>,
+        moved_region -> Bool,
+        vacancy_created_at -> Timestamp,
+        introductions_to_vacancy -> Integer,
+    }
+}
+
+diesel::table! {
+    outreach_campaigns (id) {
+        id -> BigInt,
+        name -> Text,
+        region_code -> Nullable<Text>,
+        starts_on -> Date,
+        ends_on -> Nullable<Date>,
+        created_by_org_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outreach_campaign_firms (campaign_id, firm_org_id) {
+        campaign_id -> BigInt,
+        firm_org_id -> BigInt,
+        office_org_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    outreach_contacts (id) {
+        id -> BigInt,
+        firm_org_id -> BigInt,
+        office_org_id -> BigInt,
+        campaign_id -> Nullable<BigInt>,
+        contacted_on -> Date,
+        channel -> Text,
+        no_need -> Bool,
+        layoff_people -> Nullable<Integer>,
+        layoff_on -> Nullable<Date>,
+        follow_up_on -> Nullable<Date>,
+        notes -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    outreach_needs (id) {
+        id -> BigInt,
+        contact_id -> BigInt,
+        occupation_uri -> Text,
+        positions -> Integer,
+        needed_by -> Nullable<Date>,
+        vacancy_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    picture_snapshots (day) {
+        day -> Date,
+        taken_at -> Timestamp,
+        tallies -> Text,
     }
 }
 
@@ -288,6 +374,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     cohorts,
     cohort_members,
     introductions,
+    placements,
+    outreach_campaigns,
+    outreach_campaign_firms,
+    outreach_contacts,
+    outreach_needs,
+    picture_snapshots,
     outbox,
     audit_events,
     match_log,

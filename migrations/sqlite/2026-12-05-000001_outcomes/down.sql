@@ -1,0 +1,17 @@
+DROP TABLE picture_snapshots;
+DROP TABLE outreach_needs;
+DROP TABLE outreach_contacts;
+DROP TABLE outreach_campaign_firms;
+DROP TABLE outreach_campaigns;
+DROP TABLE placements;
+DROP INDEX introductions_status;
+DROP INDEX introductions_profile;
+ALTER TABLE introductions DROP COLUMN updated_at;
+ALTER TABLE introductions DROP COLUMN version;
+ALTER TABLE introductions DROP COLUMN match_request_id;
+ALTER TABLE introductions DROP COLUMN moved_region;
+ALTER TABLE introductions DROP COLUMN start_date;
+ALTER TABLE introductions DROP COLUMN reason;
+ALTER TABLE introductions DROP COLUMN status;
+DROP INDEX organizations_business_id;
+ALTER TABLE organizations DROP COLUMN industry_code;
