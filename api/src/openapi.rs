@@ -43,6 +43,9 @@ use crate::routes::{self, Endpoint};
         routes::vacancies::delete,
         routes::vacancies::introduce,
         routes::vacancies::introductions,
+        routes::introductions::list,
+        routes::introductions::get,
+        routes::introductions::change,
         routes::matches::candidates,
         routes::matches::candidates_for_body,
         routes::profiles::create,
@@ -68,6 +71,7 @@ use crate::routes::{self, Endpoint};
         matcher::domain::VacancyDraft,
         matcher::domain::ProfileDraft,
         crate::routes::profiles::ConsentFilter,
+        matcher::domain::IntroductionStatus,
     ))
 )]
 struct ApiDoc;

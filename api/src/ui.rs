@@ -107,6 +107,11 @@ pub const ASSETS: &[Asset] = &[
         body: include_bytes!("../ui/intake.js"),
     },
     Asset {
+        name: "outcomes.js",
+        content_type: JS,
+        body: include_bytes!("../ui/outcomes.js"),
+    },
+    Asset {
         name: "picture.js",
         content_type: JS,
         body: include_bytes!("../ui/picture.js"),

@@ -6,6 +6,7 @@ import { api, attachmentName, query, geography, placeName } from './api.js';
 import { h, fill, showError, showStatus, withProgress, num } from './dom.js';
 import { lang, t, problemMessage } from './i18n.js';
 import { typeahead } from './typeahead.js';
+import { outcomeControl } from './outcomes.js';
 import {
   SCOPES, PROFILE_STATUSES, field, select, municipalityLabel, searchMunicipalities, searchOccupations,
   occupationNames, displayName, skillList, contributions, distanceText, crossRegional,
@@ -231,6 +232,24 @@ function profileActions(p, ctx, name) {
     exportButton, eraseButton), confirm];
 }
 
+/** The profile's introductions and what became of them (managing office). */
+async function introductionsSection(id) {
+  const section = h('section', { id: 'profile-introductions', 'aria-labelledby': 'profile-introductions-title' },
+    h('h2', { id: 'profile-introductions-title' }, t('introductions.title')));
+  try {
+    const found = await api(`/v1/introductions${query({ profile: id, limit: 100 })}`);
+    section.append(found.items.length
+      ? h('ul', { class: 'plain' }, found.items.map((i) => h('li', { class: 'card', dataset: { vacancy: String(i.vacancy_id) } },
+        h('h3', {}, h('a', { href: `#/vacancies/${i.vacancy_id}` }, i.vacancy_title || t('vacancy.number', { id: i.vacancy_id }))),
+        h('p', { class: 'meta' }, t('introductions.at', { when: utcDate(i.created_at).toLocaleString(lang()) })),
+        outcomeControl(i))))
+      : h('p', { class: 'muted' }, t('introductions.none')));
+  } catch (e) {
+    section.append(h('p', { class: 'muted' }, problemMessage(e)));
+  }
+  return section;
+}
+
 function languagesText(languages) {
   return (languages || []).map((l) => `${displayName('language', l.language)} (${t(`cefr.${l.level}`)})`).join(', ') || '–';
 }
@@ -290,6 +309,7 @@ export async function profilePage(view, [id], ctx, params) {
           `${w.title} (${num(w.years, lang(), 1)} ${t('profile.years')})`)))
         : h('p', { class: 'muted' }, t('candidate.none'))));
   if (role === 'employer') return;
+  if (managed) view.append(await introductionsSection(id));
   const scope = params.get('scope') || 'mobility';
   const scopeSelect = select('scope', SCOPES.map((s) => [s, t(`scope.${s}`)]), scope);
   scopeSelect.addEventListener('change', () => ctx.go(`#/profiles/${id}?scope=${scopeSelect.value}`));

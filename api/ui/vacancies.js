@@ -7,6 +7,7 @@ import { api, ApiProblem, query, geography, placeName } from './api.js';
 import { h, fill, showError, showStatus, withProgress, num } from './dom.js';
 import { has, lang, t, problemMessage } from './i18n.js';
 import { typeahead } from './typeahead.js';
+import { outcomeControl } from './outcomes.js';
 import {
   SCOPES, field, select, municipalityLabel, searchMunicipalities, vocabulary, percent,
   skillList, contributions, distanceText, crossRegional,
@@ -138,7 +139,7 @@ export async function searchPage(view, _params, ctx, params) {
 
 // ---------------------------------------------------------------- vacancy
 
-function candidateItem(r, rank, vacancyId, g, canIntroduce, onIntroduced) {
+function candidateItem(r, rank, vacancyId, requestId, g, canIntroduce, onIntroduced) {
   const s = r.score || {};
   const name = r.pseudonym || t('candidate.profile', { id: r.id });
   const button = canIntroduce
@@ -150,7 +151,8 @@ function candidateItem(r, rank, vacancyId, g, canIntroduce, onIntroduced) {
       button.disabled = true;
       try {
         await withProgress(t('progress.introduce'),
-          () => api(`/v1/vacancies/${vacancyId}/introductions`, { method: 'POST', body: { profile_id: r.id } }));
+          () => api(`/v1/vacancies/${vacancyId}/introductions`,
+            { method: 'POST', body: { profile_id: r.id, request_id: requestId } }));
         showStatus(t('candidate.introduced', { name }));
         button.textContent = t('candidate.introduced_short');
         if (onIntroduced) onIntroduced();
@@ -181,12 +183,13 @@ function candidateItem(r, rank, vacancyId, g, canIntroduce, onIntroduced) {
 
 function introductionsList(items) {
   return h('ul', { id: 'introductions', class: 'plain' }, items.length
-    ? items.map((i) => h('li', { class: 'card' },
+    ? items.map((i) => h('li', { class: 'card', dataset: { profile: String(i.introduction.profile_id) } },
       h('h3', {}, i.profile.pseudonym || '–'),
       h('p', { class: 'meta' }, t('introductions.at', { when: new Date(`${i.introduced_at}Z`).toLocaleString(lang()) })),
       h('p', {}, `${t('profile.skills')}: `, (i.profile.skills || []).map((s) => s.label).join(', ') || '–'),
       h('p', {}, `${t('profile.work_history')}: `,
-        (i.profile.work_history || []).map((w) => `${w.title} (${num(w.years, lang(), 1)} ${t('profile.years')})`).join(', ') || '–')))
+        (i.profile.work_history || []).map((w) => `${w.title} (${num(w.years, lang(), 1)} ${t('profile.years')})`).join(', ') || '–'),
+      outcomeControl(i.introduction)))
     : h('li', { class: 'muted' }, t('introductions.none')));
 }
 
@@ -304,7 +307,8 @@ export async function vacancyPage(view, [id], ctx, params) {
       () => api(`/v1/vacancies/${id}/candidates${query({ scope, limit: 20, lang: lang() })}`));
     list.setAttribute('aria-busy', 'false');
     fill(list, result.results.length
-      ? result.results.map((r, i) => candidateItem(r, i + 1, v.id, g, role === 'adviser', () => loadIntroductions()))
+      ? result.results.map((r, i) => candidateItem(r, i + 1, v.id, result.request_id, g, role === 'adviser',
+        () => loadIntroductions()))
       : h('li', { class: 'muted' }, t('vacancy.no_candidates')));
     section.append(h('p', { class: 'meta' }, t('vacancy.reproducible', { id: result.request_id })));
   }

@@ -11,6 +11,7 @@ use crate::error::ApiError;
 pub mod admin;
 pub mod cohorts;
 pub mod intake;
+pub mod introductions;
 pub mod matches;
 pub mod me;
 pub mod operations;
@@ -150,7 +151,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         endpoint!(
             POST "/v1/vacancies/{id}/introductions",
             &[Role::Adviser],
-            &["conflict"],
+            &["conflict", "unknown_ranking"],
             vacancies::introduce
         ),
         endpoint!(
@@ -158,6 +159,24 @@ pub fn endpoints() -> Vec<Endpoint> {
             &[Role::Adviser, Role::Employer],
             &[],
             vacancies::introductions
+        ),
+        endpoint!(
+            GET "/v1/introductions",
+            &[Role::Adviser, Role::Employer, Role::Admin],
+            &["invalid_limit", "invalid_cursor", "invalid_query"],
+            introductions::list
+        ),
+        endpoint!(
+            GET "/v1/introductions/{id}",
+            &[Role::Adviser, Role::Employer, Role::Admin],
+            &[],
+            introductions::get
+        ),
+        endpoint!(
+            PATCH "/v1/introductions/{id}",
+            &[Role::Adviser, Role::Employer],
+            &["conflict", "invalid_status_change", "invalid_outcome"],
+            introductions::change
         ),
         endpoint!(GET "/v1/vacancies/{id}/candidates", VACANCY_READERS, RANKING, matches::candidates),
         endpoint!(
