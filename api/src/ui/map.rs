@@ -223,6 +223,13 @@ mod tests {
         indexer::sources::load_geography_dir(&indexer::sources::fixtures_dir().join("geo")).unwrap()
     }
 
+    /// The shipped geography and its map at `level`.
+    fn drawn(level: MapLevel) -> (Geography, String) {
+        let g = geography();
+        let svg = map_svg(&g, &Boundaries::shipped().unwrap(), level);
+        (g, svg)
+    }
+
     /// The values of attribute `name` on the `path` elements that have it.
     fn attribute<'a>(svg: &'a str, name: &str) -> Vec<&'a str> {
         svg.split("<path ")
@@ -261,8 +268,7 @@ mod tests {
 
     #[test]
     fn the_region_map_has_a_path_per_region_of_the_geography() {
-        let g = geography();
-        let svg = map_svg(&g, &Boundaries::shipped().unwrap(), MapLevel::Region);
+        let (g, svg) = drawn(MapLevel::Region);
         let codes = attribute(&svg, "data-region");
         assert_eq!(codes.len(), 19);
         let expected: BTreeSet<&str> = g.regions().map(|r| r.code.as_str()).collect();
@@ -289,13 +295,16 @@ mod tests {
 
     #[test]
     fn the_municipality_map_has_a_path_per_municipality_under_the_region_borders() {
-        let g = geography();
-        let svg = map_svg(&g, &Boundaries::shipped().unwrap(), MapLevel::Municipality);
+        let (g, svg) = drawn(MapLevel::Municipality);
         let codes = attribute(&svg, "data-municipality");
         assert_eq!(codes.len(), 308);
         assert_eq!(codes.iter().collect::<BTreeSet<_>>().len(), 308);
         // Each municipality carries its region: Espoo is in Uusimaa.
-        assert_eq!(attribute(&svg, "data-region").len(), 308);
+        let regions = attribute(&svg, "data-region");
+        for (m, r) in codes.iter().zip(&regions) {
+            assert_eq!(g.municipality(m).unwrap().region_code, *r, "{m}");
+        }
+        assert_eq!(regions.len(), 308);
         assert!(svg.contains("data-municipality=\"049\" data-region=\"01\""));
         assert!(svg.contains("<title>Espoo</title>"));
         let borders = svg.find("class=\"region-borders\"").unwrap();

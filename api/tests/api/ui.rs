@@ -211,19 +211,26 @@ fn check_text(text: &str) -> Result<(), String> {
     Ok(())
 }
 
-#[test]
-fn the_maps_have_the_19_regions_or_308_municipalities_and_are_well_formed() {
-    let w = World::start(TestDb::sqlite().unwrap());
-    let response = w.client.get(w.url("/ui/map.svg")).send().unwrap();
-    assert_eq!(response.status().as_u16(), 200);
+/// The SVG at `path`, checked to be served as the UI's and well-formed,
+/// and its elements.
+fn map(w: &World, path: &str) -> (String, Vec<String>) {
+    let response = w.client.get(w.url(path)).send().unwrap();
+    assert_eq!(response.status().as_u16(), 200, "{path}");
     assert_eq!(
         header(&response, "content-type"),
         "image/svg+xml; charset=utf-8"
     );
-    assert_ui_headers(&response, "map.svg");
+    assert_ui_headers(&response, path);
     let svg = response.text().unwrap();
-    let elements = well_formed(&svg).unwrap_or_else(|e| panic!("{e}"));
+    let elements = well_formed(&svg).unwrap_or_else(|e| panic!("{path}: {e}"));
     assert!(elements[0].starts_with("svg ") && elements[0].contains("id=\"map\""));
+    (svg, elements)
+}
+
+#[test]
+fn the_maps_have_the_19_regions_or_308_municipalities_and_are_well_formed() {
+    let w = World::start(TestDb::sqlite().unwrap());
+    let (svg, elements) = map(&w, "/ui/map.svg");
     let regions: Vec<&String> = elements
         .iter()
         .filter(|e| e.starts_with("path ") && e.contains("data-region=\""))
@@ -253,15 +260,7 @@ fn the_maps_have_the_19_regions_or_308_municipalities_and_are_well_formed() {
     assert!(svg.contains("Source: Statistics Finland"));
 
     // The municipality map: 308 municipalities under the region borders.
-    let response = w
-        .client
-        .get(w.url("/ui/map.svg?level=municipality"))
-        .send()
-        .unwrap();
-    assert_eq!(response.status().as_u16(), 200);
-    assert_ui_headers(&response, "map.svg?level=municipality");
-    let svg = response.text().unwrap();
-    let elements = well_formed(&svg).unwrap_or_else(|e| panic!("{e}"));
+    let (svg, elements) = map(&w, "/ui/map.svg?level=municipality");
     let municipalities = elements
         .iter()
         .filter(|e| e.starts_with("path ") && e.contains("data-municipality=\""))
