@@ -1,5 +1,6 @@
-// The labour-market picture: a map of the regions coloured by tightness
-// (the server draws the geometry: /ui/map.svg), the region × occupation
+// The labour-market picture: a map of the regions or municipalities
+// coloured by tightness (the server draws the geometry: /ui/map.svg and
+// /ui/map.svg?level=municipality), the region × occupation
 // heatmap as a table with the numbers written out, the mismatch index,
 // the cross-region flow matrix and a CSV download.
 
@@ -25,17 +26,79 @@ function legendItems() {
   return [...ranges.map((r, i) => [`heat-${i}`, r]), ['heat-none', t('legend.none')]];
 }
 
-let mapText = null;
+/** The areas a map can be drawn by: the SVG's `level` and its paths' class. */
+const MAP_LEVELS = ['region', 'municipality'];
 
-async function mapElement() {
-  if (!mapText) {
-    mapText = fetch('/ui/map.svg').then((r) => {
+const mapTexts = new Map();
+
+async function mapElement(level) {
+  if (!mapTexts.has(level)) {
+    mapTexts.set(level, fetch(`/ui/map.svg?level=${level}`).then((r) => {
       if (!r.ok) throw new Error('map');
       return r.text();
-    });
+    }));
   }
-  const doc = new DOMParser().parseFromString(await mapText, 'image/svg+xml');
+  const doc = new DOMParser().parseFromString(await mapTexts.get(level), 'image/svg+xml');
   return document.importNode(doc.documentElement, true);
+}
+
+/** A table cell with a figure's tightness, its colour repeating the number. */
+function tightnessCell(c) {
+  if (!c) return h('td', { class: 'heat-none' }, '–');
+  if (c.suppressed) return h('td', { class: 'heat-none' }, h('abbr', { title: t('picture.withheld') }, '…'));
+  return h('td', { class: heatClass(c.tightness) }, num(c.tightness, lang(), 2));
+}
+
+/** A count of a figure, or "withheld". */
+function countCell(c, count) {
+  if (c.suppressed) return h('td', {}, h('abbr', { title: t('picture.withheld') }, '…'));
+  return h('td', {}, num(count, lang()));
+}
+
+/**
+ * Colour the map's areas at `level` by the tightness of `picture` (a
+ * picture `by` that level), title each with its name and figures, and name
+ * the regions in the UI language. The attribution goes under the map, in
+ * the UI language, instead of inside it.
+ */
+function colourMap(svg, picture, level, g) {
+  const rows = new Map(picture.areas.map((r) => [r.area.code, r]));
+  const code = `data-${level}`;
+  svg.setAttribute('aria-labelledby', 'map-heading');
+  svg.querySelector('title#map-title')?.replaceChildren(t(level === 'region' ? 'picture.map' : 'picture.map_municipality'));
+  svg.querySelector('text.attribution')?.remove();
+  for (const path of svg.querySelectorAll(`path[${code}]`)) {
+    const row = rows.get(path.getAttribute(code));
+    const name = path.getAttribute(`data-name-${lang()}`) || path.getAttribute('data-name-fi');
+    path.setAttribute('class', `${level} ${heatClass(row && !row.suppressed ? row.tightness : null)}`);
+    const title = path.querySelector('title');
+    if (title) title.textContent = row ? `${name}: ${figureText(row)}` : name;
+  }
+  for (const label of svg.querySelectorAll('text[data-region]')) {
+    const region = g.region.get(label.getAttribute('data-region'));
+    if (region) label.textContent = placeName(region, lang());
+  }
+}
+
+/** The figures of the municipalities on the map, as a table. */
+function municipalityTable(picture, g) {
+  const rows = picture.areas.filter((r) => g.municipality.has(r.area.code));
+  const heads = ['picture.municipality', 'picture.region', 'picture.tightness', 'picture.total_positions', 'picture.total_jobseekers'];
+  return h('details', { id: 'municipality-figures' },
+    h('summary', {}, t('picture.municipalities_table')),
+    h('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-labelledby': 'municipalities-caption' },
+      h('table', { id: 'municipalities', class: 'data' },
+        h('caption', { id: 'municipalities-caption' }, t('picture.municipalities_caption')),
+        h('thead', {}, h('tr', {}, heads.map((k) => h('th', { scope: 'col' }, t(k))))),
+        h('tbody', {}, rows.map((r) => {
+          const m = g.municipality.get(r.area.code);
+          return h('tr', {},
+            h('th', { scope: 'row' }, placeName(m, lang())),
+            h('td', {}, placeName(g.region.get(m.region_code), lang())),
+            tightnessCell(r),
+            countCell(r, r.open_positions),
+            countCell(r, r.active_jobseekers));
+        })))));
 }
 
 function figureText(f) {
@@ -56,7 +119,11 @@ export async function picturePage(view, _params, ctx, params) {
   const csvTable = h('select', { id: 'csv-table' },
     ['cells', 'areas', 'groups', 'flows'].map((c) => h('option', { value: c }, t(`csv.${c}`))));
   const download = h('button', { type: 'button', id: 'download-csv' }, t('picture.download'));
+  const mapLevel = h('select', { id: 'map-level' },
+    MAP_LEVELS.map((l) => h('option', { value: l }, t(`picture.map_level_${l}`))));
+  const mapHeading = h('h2', { id: 'map-heading' }, t('picture.map'));
   const mapBox = h('div', { class: 'map-box' });
+  const municipalityFigures = h('div', {});
   const legend = h('ul', { class: 'legend', 'aria-label': t('legend.title') });
   const mismatch = h('section', { id: 'mismatch', class: 'card', 'aria-labelledby': 'mismatch-title' });
   const heat = h('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-labelledby': 'heatmap-caption' });
@@ -71,9 +138,12 @@ export async function picturePage(view, _params, ctx, params) {
     h('p', { id: 'picture-as-of', class: 'meta' }),
     h('div', { class: 'map-layout' },
       h('section', { 'aria-labelledby': 'map-heading', class: 'card' },
-        h('h2', { id: 'map-heading' }, t('picture.map')),
+        mapHeading,
         h('p', { class: 'hint' }, t('picture.map_hint')),
+        h('div', { class: 'field inline' }, h('label', { for: 'map-level' }, t('picture.map_level')), mapLevel),
         mapBox,
+        h('p', { id: 'map-attribution', class: 'meta' }, t('picture.attribution')),
+        municipalityFigures,
         h('h3', {}, t('legend.title')),
         legend),
       mismatch),
@@ -99,30 +169,33 @@ export async function picturePage(view, _params, ctx, params) {
   }
 
   const [svg, p] = await withProgress(t('progress.picture'), () => Promise.all([
-    mapElement(),
+    mapElement('region'),
     api(`/v1/picture${query({ by: 'region', occupation_level: level, potential: 'true', lang: lang() })}`),
   ]));
   view.querySelector('#picture-as-of').textContent = t('picture.as_of', {
     when: new Date(`${p.as_of}Z`).toLocaleString(lang()),
   }) + (p.disclosure_control ? ` ${t('picture.disclosure')}` : '');
 
-  // Map: colour each region, name it in the UI language, say its figures.
-  const areas = new Map(p.areas.map((r) => [r.area.code, r]));
-  svg.setAttribute('aria-labelledby', 'map-heading');
-  svg.querySelector('title#map-title')?.replaceChildren(t('picture.map'));
-  for (const path of svg.querySelectorAll('path[data-region]')) {
-    const code = path.getAttribute('data-region');
-    const row = areas.get(code);
-    const name = path.getAttribute(`data-name-${lang()}`) || path.getAttribute('data-name-fi');
-    path.setAttribute('class', `region ${heatClass(row && !row.suppressed ? row.tightness : null)}`);
-    const title = path.querySelector('title');
-    if (title) title.textContent = row ? `${name}: ${figureText(row)}` : name;
-  }
-  for (const label of svg.querySelectorAll('text[data-region]')) {
-    const region = g.region.get(label.getAttribute('data-region'));
-    if (region) label.textContent = placeName(region, lang());
-  }
+  // Map: colour each area, name it in the UI language, say its figures;
+  // the municipalities' picture is fetched when first asked for.
+  colourMap(svg, p, 'region', g);
   fill(mapBox, svg);
+  const pictures = new Map([['region', p]]);
+  let shown = 0;
+  async function showMap(mapAt) {
+    const request = ++shown;
+    const [levelSvg, levelPicture] = await withProgress(t('progress.picture'), () => Promise.all([
+      mapElement(mapAt),
+      pictures.get(mapAt) || api(`/v1/picture${query({ by: mapAt, occupation_level: level, lang: lang() })}`),
+    ]));
+    pictures.set(mapAt, levelPicture);
+    if (request !== shown) return;
+    colourMap(levelSvg, levelPicture, mapAt, g);
+    mapHeading.textContent = t(mapAt === 'region' ? 'picture.map' : 'picture.map_municipality');
+    fill(mapBox, levelSvg);
+    fill(municipalityFigures, mapAt === 'municipality' ? municipalityTable(levelPicture, g) : []);
+  }
+  mapLevel.addEventListener('change', () => showMap(mapLevel.value).catch((e) => showError(problemMessage(e))));
   fill(legend, legendItems().map(([cls, text]) => h('li', {},
     h('span', { class: `swatch ${cls}`, 'aria-hidden': 'true' }), text)));
 
@@ -143,11 +216,6 @@ export async function picturePage(view, _params, ctx, params) {
   // Heatmap: regions × occupation groups, a number in every cell.
   const groups = p.groups.map((r) => r.group || r.area).filter(Boolean);
   const cells = new Map(p.cells.map((c) => [`${c.area.code}|${c.group?.code}`, c]));
-  const cellText = (c) => {
-    if (!c) return h('td', { class: 'heat-none' }, '–');
-    if (c.suppressed) return h('td', { class: 'heat-none' }, h('abbr', { title: t('picture.withheld') }, '…'));
-    return h('td', { class: heatClass(c.tightness) }, num(c.tightness, lang(), 2));
-  };
   fill(heat, h('table', { id: 'heatmap', class: 'data heatmap' },
     h('caption', { id: 'heatmap-caption' }, t('picture.heatmap_caption')),
     h('thead', {}, h('tr', {},
@@ -156,8 +224,8 @@ export async function picturePage(view, _params, ctx, params) {
       groups.map((gr) => h('th', { scope: 'col', title: gr.name }, h('span', { class: 'code' }, gr.code), ' ', gr.name)))),
     h('tbody', {}, p.areas.filter((r) => !['abroad', 'unknown'].includes(r.area.code)).map((r) => h('tr', {},
       h('th', { scope: 'row' }, placeName(g.region.get(r.area.code), lang()) || r.area.name),
-      cellText(r),
-      groups.map((gr) => cellText(cells.get(`${r.area.code}|${gr.code}`))))))));
+      tightnessCell(r),
+      groups.map((gr) => tightnessCell(cells.get(`${r.area.code}|${gr.code}`))))))));
 
   // Cross-region potential: origin (jobseekers) rows × destination (positions) columns.
   const potential = p.potential;

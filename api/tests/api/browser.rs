@@ -989,8 +989,9 @@ fn not_found_for(ui: &Ui, who: &str, hidden: &Hidden) {
     ui.b.screenshot(&format!("hidden-{who}"));
 }
 
-/// Analyst: the map with 19 regions, the heatmap, mismatch, flows, and the
-/// CSV download.
+/// Analyst: the map with 19 regions and the boundaries' attribution under
+/// it, the switch to the 308 municipalities and back, the heatmap,
+/// mismatch, flows, and the CSV download.
 fn analyst_picture(ui: &Ui, downloads: &Path) {
     ui.sign_in_as("analyst");
     // The 19 regions, each named by a <title> (labels may carry the
@@ -1016,6 +1017,42 @@ fn analyst_picture(ui: &Ui, downloads: &Path) {
         titled.into_iter().collect(),
         "a region without a <title>"
     );
+    assert_eq!(ui.b.find_all("svg#map path.region").len(), 19);
+    assert_eq!(
+        ui.b.text_of("#map-attribution").trim(),
+        ui.demo.message("fi", "picture.attribution")
+    );
+    assert!(ui
+        .demo
+        .message("fi", "picture.attribution")
+        .starts_with("Lähde: Tilastokeskus"));
+
+    // The municipalities, coloured by their own picture, each titled, with
+    // their figures in a table; then back to the regions.
+    ui.b.select("select#map-level", "municipality");
+    ui.b.wait_for(SLOW, "308 municipalities on the map", || {
+        let titled = ui.b.exec(
+            "return [...document.querySelectorAll('svg#map path[data-municipality]')]
+               .filter(p => /heat-/.test(p.getAttribute('class'))
+                 && p.querySelector('title').textContent.includes(':')).length;",
+            vec![],
+        );
+        (titled.as_u64() == Some(308)).then_some(())
+    });
+    assert_eq!(
+        ui.b.text_of("#map-heading").trim(),
+        ui.demo.message("fi", "picture.map_municipality")
+    );
+    assert_eq!(ui.b.find_all("table#municipalities tbody tr").len(), 308);
+    assert!(ui.b.find("svg#map path.region-borders").is_some());
+    ui.check_page("picture-municipalities", "fi");
+    ui.b.screenshot("picture-municipalities");
+    ui.b.select("select#map-level", "region");
+    ui.b.wait_for(SLOW, "the regions again", || {
+        (ui.b.find_all("svg#map path.region").len() == 19
+            && ui.b.find("table#municipalities").is_none())
+        .then_some(())
+    });
     ui.b.wait_for(SLOW, "heatmap rows", || {
         (ui.b.find_all("table#heatmap tbody tr").len() > 1).then_some(())
     });

@@ -1,8 +1,8 @@
 //! The web UI as the server ships it: every file with its content type,
-//! a strict CSP, nosniff and cache headers; `/` is the page; the map has
-//! the 19 regions and is well-formed XML; the three message catalogues
-//! have the same keys and every key the UI uses; `demo` prints the UI's
-//! address. (The pages themselves are driven in a browser by `browser`.)
+//! a strict CSP, nosniff and cache headers; `/` is the page; the maps have
+//! the 19 regions or the 308 municipalities and are well-formed XML; the
+//! three message catalogues have the same keys and every key the UI uses;
+//! `demo` prints the UI's address. (The pages themselves are driven in a browser by `browser`.)
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -211,19 +211,26 @@ fn check_text(text: &str) -> Result<(), String> {
     Ok(())
 }
 
-#[test]
-fn the_map_has_the_19_regions_and_is_well_formed() {
-    let w = World::start(TestDb::sqlite().unwrap());
-    let response = w.client.get(w.url("/ui/map.svg")).send().unwrap();
-    assert_eq!(response.status().as_u16(), 200);
+/// The SVG at `path`, checked to be served as the UI's and well-formed,
+/// and its elements.
+fn map(w: &World, path: &str) -> (String, Vec<String>) {
+    let response = w.client.get(w.url(path)).send().unwrap();
+    assert_eq!(response.status().as_u16(), 200, "{path}");
     assert_eq!(
         header(&response, "content-type"),
         "image/svg+xml; charset=utf-8"
     );
-    assert_ui_headers(&response, "map.svg");
+    assert_ui_headers(&response, path);
     let svg = response.text().unwrap();
-    let elements = well_formed(&svg).unwrap_or_else(|e| panic!("{e}"));
+    let elements = well_formed(&svg).unwrap_or_else(|e| panic!("{path}: {e}"));
     assert!(elements[0].starts_with("svg ") && elements[0].contains("id=\"map\""));
+    (svg, elements)
+}
+
+#[test]
+fn the_maps_have_the_19_regions_or_308_municipalities_and_are_well_formed() {
+    let w = World::start(TestDb::sqlite().unwrap());
+    let (svg, elements) = map(&w, "/ui/map.svg");
     let regions: Vec<&String> = elements
         .iter()
         .filter(|e| e.starts_with("path ") && e.contains("data-region=\""))
@@ -250,17 +257,23 @@ fn the_map_has_the_19_regions_and_is_well_formed() {
         let d = e.split(" d=\"").nth(1).unwrap();
         assert!(d.starts_with('M') && d.matches('Z').count() >= 1, "{e}");
     }
-    // Every municipality got a cell: 308 subpaths in all.
-    let cells: usize = regions
+    assert!(svg.contains("Source: Statistics Finland"));
+
+    // The municipality map: 308 municipalities under the region borders.
+    let (svg, elements) = map(&w, "/ui/map.svg?level=municipality");
+    let municipalities = elements
         .iter()
-        .map(|e| {
-            let d = e.split(" d=\"").nth(1).unwrap().split('"').next().unwrap();
-            d.matches('M').count()
-        })
-        .sum();
-    assert_eq!(cells, 308);
-    // Region borders are drawn over the cells.
+        .filter(|e| e.starts_with("path ") && e.contains("data-municipality=\""))
+        .count();
+    assert_eq!(municipalities, 308);
     assert!(svg.contains("class=\"region-borders\""));
+
+    let response = w
+        .client
+        .get(w.url("/ui/map.svg?level=parish"))
+        .send()
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 400);
 }
 
 fn catalogues() -> BTreeMap<String, BTreeMap<String, String>> {
