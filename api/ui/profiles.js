@@ -232,7 +232,10 @@ function profileActions(p, ctx, name) {
     exportButton, eraseButton), confirm];
 }
 
-/** The profile's introductions and what became of them (managing office). */
+/**
+ * The profile's introductions the office may follow (those of its own
+ * jobseekers, those it made) and what became of them.
+ */
 async function introductionsSection(id) {
   const section = h('section', { id: 'profile-introductions', 'aria-labelledby': 'profile-introductions-title' },
     h('h2', { id: 'profile-introductions-title' }, t('introductions.title')));
@@ -309,7 +312,7 @@ export async function profilePage(view, [id], ctx, params) {
           `${w.title} (${num(w.years, lang(), 1)} ${t('profile.years')})`)))
         : h('p', { class: 'muted' }, t('candidate.none'))));
   if (role === 'employer') return;
-  if (managed) view.append(await introductionsSection(id));
+  if (role === 'adviser') view.append(await introductionsSection(id));
   const scope = params.get('scope') || 'mobility';
   const scopeSelect = select('scope', SCOPES.map((s) => [s, t(`scope.${s}`)]), scope);
   scopeSelect.addEventListener('change', () => ctx.go(`#/profiles/${id}?scope=${scopeSelect.value}`));

@@ -21,6 +21,7 @@ use serde_json::{json, Value};
 
 use crate::support::{demo_command, kohtaanto, Server};
 
+mod outcomes;
 mod profiles;
 use crate::webdriver::{keys, Browser, Driver, Element, CHROMEDRIVER, CHROMIUM};
 
@@ -477,6 +478,7 @@ fn browser_flows() {
     profiles::erase(&ui, &created);
     languages(&ui);
     keyboard_only(&ui, &introduced);
+    outcomes::employer_marks_the_hire(&ui, &introduced);
     api_reference(&ui);
 
     let uncaught: Vec<_> = browser

@@ -501,6 +501,39 @@ fn access_matrix_and_canaries(db: TestDb) {
     // F sees the public vacancy but does not own it.
     assert_eq!(w.call(Some("employer_f"), "GET", &intro, None).0, 403);
 
+    // What became of it: the owning employer and the introducing office
+    // (which also manages the person) read and change it; another
+    // employer or office gets "not found", the other roles 403; admins
+    // read only.
+    let one = format!("/v1/introductions/{}", id(&i));
+    for who in everyone {
+        let (s, page) = w.call(Some(who), "GET", "/v1/introductions", None);
+        let listed = page["items"].as_array().map_or(0, Vec::len);
+        let (s_one, _) = w.call(Some(who), "GET", &one, None);
+        let expected = match who {
+            "employer_e" | "adviser_a" | "admin" => (200, 1, 200),
+            "employer_f" | "adviser_b" => (200, 0, 404),
+            _ => (403, 0, 403),
+        };
+        assert_eq!((s, listed, s_one), expected, "{who}: {page}");
+    }
+    for who in everyone {
+        let (s, _) = w.call(
+            Some(who),
+            "PATCH",
+            &one,
+            Some(&json!({"status": "contacted", "version": 1})),
+        );
+        let expected = match who {
+            "employer_f" | "adviser_b" => 404,
+            "adviser_a" => 200,
+            // Already moved by the office: the version is stale.
+            "employer_e" => 409,
+            _ => 403,
+        };
+        assert_eq!(s, expected, "{who}");
+    }
+
     // Admin only: the audit log, which recorded the views above.
     for who in everyone {
         let (s, a) = w.call(Some(who), "GET", "/v1/audit?limit=100", None);
@@ -518,6 +551,7 @@ fn access_matrix_and_canaries(db: TestDb) {
                 "match.candidates",
                 "match.vacancies",
                 "profile.introduce",
+                "introduction.status",
             ] {
                 assert!(actions.contains(&needed), "{needed} not in {actions:?}");
             }
