@@ -32,6 +32,7 @@ mod contract;
 mod faults;
 mod health;
 mod index;
+mod outreach;
 mod profile_import;
 mod profiles;
 mod references;
