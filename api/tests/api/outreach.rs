@@ -432,3 +432,130 @@ fn campaign_progress_per_office(db: TestDb) {
     );
 }
 on_every_backend!(campaign_progress_per_office);
+
+/// `kohtaanto outreach import-campaign … --json` on the test store.
+fn import_campaign(db: &TestDb, dir: &std::path::Path, csv: &str, args: &[&str]) -> (i32, Value) {
+    let file = dir.join("firms.csv");
+    std::fs::write(&file, csv).unwrap();
+    let out = crate::support::kohtaanto(dir)
+        .env("KOHTAANTO_DATABASE_URL", &db.url)
+        .env("KOHTAANTO_DATA_DIR", "data")
+        .args(["outreach", "import-campaign", &file.display().to_string()])
+        .args([
+            "--name",
+            "Yritysharavointi",
+            "--starts",
+            "2026-09-01",
+            "--json",
+        ])
+        .args(args)
+        .output()
+        .unwrap();
+    let report = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code().unwrap(), report)
+}
+
+fn campaigns_stored(db: &TestDb) -> usize {
+    db.store
+        .read(|c| indexer::store::outreach::list_campaigns(c, 0, 100))
+        .unwrap()
+        .len()
+}
+
+/// A file with errors is reported line by line and stores nothing; a good
+/// one (municipalities by code or name) creates the campaign, its firms
+/// assigned to the office of their region; `progress` reads it.
+fn cli_imports_a_campaign_whole_or_not_at_all(db: TestDb) {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = &db.store;
+    indexer::generate::ensure_reference_data(store, &indexer::sources::fixtures_dir()).unwrap();
+    let office = store
+        .write(|c| {
+            indexer::store::orgs::create_org(
+                c,
+                matcher::domain::OrgKind::EmploymentOffice,
+                "Uudenmaan työllisyysalue",
+                None,
+                Some("091"),
+            )
+        })
+        .unwrap();
+    let created_by = office.id.0.to_string();
+    let bad = "business_id,name,municipality,industry\n\
+               0245437-2,Eka Oy,091,62\n\
+               0245437-3,Toka Oy,Espoo,41\n\
+               ,Kolmas Oy,Atlantis,41\n\
+               ,Neljäs Oy,Tampere,ZZ\n\
+               ,eka oy,091,\n";
+    let (code, report) = import_campaign(&db, tmp.path(), bad, &["--created-by", &created_by]);
+    assert_eq!(code, 1, "{report}");
+    let errors: Vec<(i64, &str)> = report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["line"].as_i64().unwrap(), e["field"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        errors,
+        vec![(3, "business_id"), (4, "municipality"), (5, "industry")],
+        "{report}"
+    );
+    assert_eq!(report["applied"], false);
+    assert_eq!(campaigns_stored(&db), 0);
+
+    let good = "business_id,name,municipality,industry\n\
+                0245437-2,Eka Oy,091,62\n\
+                ,Toka Oy,Espoo,41\n\
+                \n\
+                ,Kolmas Oy,Tampere,\n";
+    let (code, dry) = import_campaign(
+        &db,
+        tmp.path(),
+        good,
+        &["--created-by", &created_by, "--dry-run"],
+    );
+    assert_eq!(
+        (code, &dry["firms_created"], &dry["applied"]),
+        (0, &json!(3), &json!(false)),
+        "{dry}"
+    );
+    assert_eq!(campaigns_stored(&db), 0);
+    let (code, done) = import_campaign(&db, tmp.path(), good, &["--created-by", &created_by]);
+    assert_eq!(code, 0, "{done}");
+    assert_eq!(
+        (&done["rows"], &done["campaign"]["firms"]),
+        (&json!(3), &json!(3)),
+        "{done}"
+    );
+    let id = done["campaign"]["id"].as_i64().unwrap();
+    let progress = store
+        .read(|c| indexer::store::outreach::campaign_progress(c, id, today()))
+        .unwrap()
+        .unwrap();
+    let of = |o: Option<i64>| {
+        progress
+            .offices
+            .iter()
+            .find(|p| p.office.map(|x| x.0) == o)
+            .unwrap()
+            .firms
+    };
+    assert_eq!((of(Some(office.id.0)), of(None)), (2, 1));
+
+    let out = crate::support::kohtaanto(tmp.path())
+        .env("KOHTAANTO_DATABASE_URL", &db.url)
+        .env("KOHTAANTO_DATA_DIR", "data")
+        .args(["outreach", "progress", &id.to_string(), "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["total"]["firms"], 3);
+}
+on_every_backend!(cli_imports_a_campaign_whole_or_not_at_all);
