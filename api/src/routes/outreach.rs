@@ -331,7 +331,7 @@ pub async fn need_vacancy(
 #[into_params(parameter_in = Query)]
 pub struct FirmQuery {
     /// Part of the name, or the start of the business id.
-    #[param(min_length = 1, max_length = 200)]
+    #[param(required = true, max_length = 200, pattern = r"\S")]
     q: Option<String>,
     #[param(minimum = 1, maximum = 50, default = 10)]
     limit: Option<usize>,
@@ -352,14 +352,7 @@ pub async fn firms(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(READERS)?;
     let query = query.into_inner();
-    let q = query.q.unwrap_or_default();
-    if q.trim().is_empty() {
-        return Err(ApiError::bad_request(
-            "query_required",
-            "q is missing or blank",
-        ));
-    }
-    super::params::check_query(&q)?;
+    let q = super::reference::required_q(&query.q)?;
     let limit = page_size(Some(query.limit.unwrap_or(10)), 50)?;
     let found = read(&state, move |c| store_outreach::search_firms(c, &q, limit)).await?;
     Ok(HttpResponse::Ok().json(found))
