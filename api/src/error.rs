@@ -121,6 +121,16 @@ pub const PROBLEMS: &[(&str, u16, &str)] = &[
     ),
     ("invalid_data", 422, "the store refused the data"),
     (
+        "invalid_contact",
+        422,
+        "an outreach contact breaks a rule (the detail names the field)",
+    ),
+    (
+        "invalid_campaign",
+        422,
+        "an outreach campaign or a firm of its list breaks a rule (the field is named)",
+    ),
+    (
         "unknown_ranking",
         422,
         "request_id is not a ranking of the vacancy's candidates",

@@ -11,9 +11,9 @@ mod cli;
 use cli::{
     audit::AuditCommand, bench::BenchArgs, cohort::CohortCommand, generate::GenerateArgs,
     import::ImportWhat, index::IndexCommand, matching::MatchCommand, migrate::MigrateArgs,
-    org::OrgCommand, picture::PictureArgs, profiles::ProfilesCommand, serve::DemoArgs,
-    serve::ServerArgs, stats::StatsArgs, taxonomy::TaxonomyCommand, token::TokenCommand, CliError,
-    Context, GlobalArgs,
+    org::OrgCommand, outreach::OutreachCommand, picture::PictureArgs, profiles::ProfilesCommand,
+    serve::DemoArgs, serve::ServerArgs, stats::StatsArgs, taxonomy::TaxonomyCommand,
+    token::TokenCommand, CliError, Context, GlobalArgs,
 };
 
 #[derive(Parser)]
@@ -86,6 +86,12 @@ enum Command {
         #[command(subcommand)]
         what: CohortCommand,
     },
+    /// Employer outreach: contact campaigns from a CSV firm list, and
+    /// their progress per office.
+    Outreach {
+        #[command(subcommand)]
+        what: OutreachCommand,
+    },
     /// The labour-market picture: open positions, active jobseekers,
     /// tightness and mismatch per area and occupation (or industry), and
     /// the cross-region potential matrix.
@@ -138,6 +144,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Taxonomy { what } => cli::taxonomy::run(&ctx()?, what),
         Command::Stats(args) => cli::stats::run(&ctx()?, args),
         Command::Cohort { what } => cli::cohort::run(&ctx()?, what),
+        Command::Outreach { what } => cli::outreach::run(&ctx()?, what),
         Command::Picture(args) => cli::picture::run(&ctx()?, args),
         // The benchmark keeps its own data directory and reads no configuration.
         Command::Profiles { what } => cli::profiles::run(&ctx()?, what),

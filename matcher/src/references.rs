@@ -131,7 +131,9 @@ fn invalid(field: impl Into<String>, reason: impl Into<String>) -> ValidationErr
     }
 }
 
-fn check_date(field: &str, date: NaiveDate) -> Result<(), ValidationError> {
+/// A date between 1900 and [`LATEST_YEAR`], or a [`ValidationError`]
+/// naming `field`.
+pub fn check_date(field: &str, date: NaiveDate) -> Result<(), ValidationError> {
     if date < earliest_date() || date.year() > LATEST_YEAR {
         return Err(invalid(
             field,

@@ -18,7 +18,7 @@ pub const GROUPS: &[(&str, &[&str])] = &[
     ),
     (
         "Advisers (matching jobseekers and vacancies)",
-        &["match", "cohort", "taxonomy"],
+        &["match", "cohort", "outreach", "taxonomy"],
     ),
     ("Analysts (the labour market)", &["picture"]),
 ];

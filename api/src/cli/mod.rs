@@ -16,6 +16,7 @@ pub mod index;
 pub mod matching;
 pub mod migrate;
 pub mod org;
+pub mod outreach;
 pub mod picture;
 pub mod profiles;
 pub mod serve;
@@ -67,6 +68,8 @@ pub enum CliError {
     Feed(#[from] indexer::feeds::FeedError),
     #[error(transparent)]
     ProfileImport(#[from] indexer::profile_import::ImportError),
+    #[error(transparent)]
+    CampaignImport(#[from] indexer::outreach_import::CampaignImportError),
     /// `import profiles` found rows it refuses (its report is on stdout).
     #[error("{file}: {errors} errors; nothing was imported")]
     ImportRefused { file: String, errors: usize },

@@ -15,6 +15,7 @@ pub mod introductions;
 pub mod matches;
 pub mod me;
 pub mod operations;
+pub mod outreach;
 pub mod params;
 pub mod picture;
 pub mod profiles;
@@ -48,6 +49,8 @@ const ALL: &[Role] = &[
 const VACANCY_READERS: &[Role] = &[Role::Adviser, Role::Recruiter, Role::Employer];
 const VACANCY_OWNERS: &[Role] = &[Role::Recruiter, Role::Employer];
 const PICTURE_READERS: &[Role] = &[Role::Adviser, Role::Analyst];
+
+const OUTREACH_READERS: &[Role] = &[Role::Adviser, Role::Admin];
 
 const PAGING: &[&str] = &["invalid_limit", "invalid_cursor"];
 const RANKING: &[&str] = &[
@@ -225,6 +228,34 @@ pub fn endpoints() -> Vec<Endpoint> {
         ),
         endpoint!(GET "/v1/picture", PICTURE_READERS, PICTURE, picture::picture),
         endpoint!(GET "/v1/picture.csv", PICTURE_READERS, PICTURE, picture::picture_csv),
+        endpoint!(
+            POST "/v1/outreach/contacts",
+            &[Role::Adviser],
+            &["unknown_field", "invalid_contact", "invalid_reference", "invalid_data", "not_found"],
+            outreach::create_contact
+        ),
+        endpoint!(GET "/v1/outreach/contacts", OUTREACH_READERS, PAGING, outreach::list_contacts),
+        endpoint!(GET "/v1/outreach/contacts/{id}", OUTREACH_READERS, &[], outreach::get_contact),
+        endpoint!(
+            POST "/v1/outreach/needs/{id}/vacancy",
+            &[Role::Adviser],
+            &["conflict", "invalid_data"],
+            outreach::need_vacancy
+        ),
+        endpoint!(
+            GET "/v1/outreach/firms",
+            OUTREACH_READERS,
+            &["query_required", "query_too_long", "invalid_limit"],
+            outreach::firms
+        ),
+        endpoint!(
+            POST "/v1/outreach/campaigns",
+            &[Role::Adviser],
+            &["unknown_field", "invalid_campaign", "invalid_reference", "invalid_data"],
+            outreach::create_campaign
+        ),
+        endpoint!(GET "/v1/outreach/campaigns", OUTREACH_READERS, PAGING, outreach::list_campaigns),
+        endpoint!(GET "/v1/outreach/campaigns/{id}", OUTREACH_READERS, &[], outreach::campaign),
         endpoint!(GET "/v1/audit", &[Role::Admin], PAGING, admin::audit),
     ]
 }

@@ -31,7 +31,8 @@ pub struct TextQuery {
     limit: Option<usize>,
 }
 
-fn required_q(q: &Option<String>) -> Result<String, ApiError> {
+/// `q`, required and not blank (400 `query_required`), within the limits.
+pub fn required_q(q: &Option<String>) -> Result<String, ApiError> {
     let q = q
         .as_deref()
         .map(str::trim)

@@ -1124,6 +1124,8 @@ fn exit_codes_are_0_ok_1_error_2_check_failed_or_usage() {
         &["--help"],
         &["stats", "--help"],
         &["import", "profiles", "--help"],
+        &["outreach", "import-campaign", "--help"],
+        &["outreach", "progress", "--help"],
         &["bench", "import", "--help"],
         &["--version"],
     ] {
@@ -1244,7 +1246,7 @@ fn help_groups_the_commands_by_who_uses_them() {
                 "stats", "bench",
             ][..],
         ),
-        ("Advisers", &["match", "cohort", "taxonomy"]),
+        ("Advisers", &["match", "cohort", "outreach", "taxonomy"]),
         ("Analysts", &["picture"]),
     ];
     let heading = |name: &str| {

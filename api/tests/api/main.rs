@@ -33,6 +33,7 @@ mod faults;
 mod health;
 mod index;
 mod introductions;
+mod outreach;
 mod profile_import;
 mod profiles;
 mod references;

@@ -534,6 +534,92 @@ fn access_matrix_and_canaries(db: TestDb) {
         assert_eq!(s, expected, "{who}");
     }
 
+    // Outreach: advisers write and read their office's contacts, every
+    // adviser reads every campaign, admins read everything; the rest 403.
+    let (s, contact) = w.call(
+        Some("adviser_a"),
+        "POST",
+        "/v1/outreach/contacts",
+        Some(&json!({
+            "firm": {"name": "Matriisi Oy", "municipality_code": "091"},
+            "contacted_on": chrono::Utc::now().date_naive().to_string(),
+            "channel": "event",
+            "needs": [{"occupation_uri": o.nurse, "positions": 1}],
+            "notes": VACANCY_CANARY,
+        })),
+    );
+    assert_eq!(s, 201, "{contact}");
+    let (s, campaign) = w.call(
+        Some("adviser_a"),
+        "POST",
+        "/v1/outreach/campaigns",
+        Some(&json!({"name": "Matriisi", "starts_on": "2026-01-01",
+                     "firms": [{"name": "Matriisi Oy", "municipality_code": "091"}]})),
+    );
+    assert_eq!(s, 201, "{campaign}");
+    let contact_path = format!("/v1/outreach/contacts/{}", contact["id"]);
+    let need_path = format!("/v1/outreach/needs/{}/vacancy", contact["needs"][0]["id"]);
+    let campaign_path = format!("/v1/outreach/campaigns/{}", campaign["id"]);
+    let new_contact = json!({"firm_id": contact["firm"]["id"], "contacted_on": "2026-01-02",
+                             "channel": "phone", "no_need": true});
+    let new_campaign = json!({"name": "M2", "starts_on": "2026-01-01",
+                              "firms": [{"name": "Matriisi Oy", "municipality_code": "091"}]});
+    for who in everyone {
+        let reads_all = who == "admin";
+        let adviser = who.starts_with("adviser");
+        let denied = if adviser || reads_all {
+            None
+        } else {
+            Some(403)
+        };
+        let rows: [(&str, &str, Option<&Value>, u16); 8] = [
+            ("GET", "/v1/outreach/contacts", None, 200),
+            (
+                "GET",
+                &contact_path,
+                None,
+                if who == "adviser_b" { 404 } else { 200 },
+            ),
+            ("GET", "/v1/outreach/firms?q=matriisi", None, 200),
+            ("GET", "/v1/outreach/campaigns", None, 200),
+            ("GET", &campaign_path, None, 200),
+            (
+                "POST",
+                "/v1/outreach/contacts",
+                Some(&new_contact),
+                if adviser { 201 } else { 403 },
+            ),
+            (
+                "POST",
+                "/v1/outreach/campaigns",
+                Some(&new_campaign),
+                if adviser { 201 } else { 403 },
+            ),
+            (
+                "POST",
+                &need_path,
+                None,
+                match who {
+                    "adviser_a" => 201,
+                    "adviser_b" => 404,
+                    _ => 403,
+                },
+            ),
+        ];
+        for (method, path, body, allowed) in rows {
+            let (s, answer) = w.call(Some(who), method, path, body);
+            assert_eq!(
+                s,
+                denied.unwrap_or(allowed),
+                "{who} {method} {path}: {answer}"
+            );
+            let own = who == "adviser_a" || reads_all;
+            if path.contains("contacts") && method == "GET" && !own {
+                assert!(!answer.to_string().contains(VACANCY_CANARY), "{who} {path}");
+            }
+        }
+    }
+
     // Admin only: the audit log, which recorded the views above.
     for who in everyone {
         let (s, a) = w.call(Some(who), "GET", "/v1/audit?limit=100", None);

@@ -18,6 +18,7 @@ pub mod match_log;
 pub mod office;
 pub mod orgs;
 pub mod outbox;
+pub mod outreach;
 pub mod profiles;
 mod rows;
 pub mod schema;

@@ -33,6 +33,7 @@ mod generate;
 mod index;
 mod matching;
 mod normalize;
+mod outreach;
 mod picture;
 mod scoring;
 mod support;
@@ -42,6 +43,7 @@ use support::TestDb;
 
 use crud::*;
 use generate::*;
+use outreach::*;
 
 fn taxonomy_round_trips(db: &TestDb) {
     let mut conn = db.store.conn().unwrap();
@@ -58,4 +60,6 @@ on_every_backend!(
     failed_write_leaves_nothing,
     taxonomy_round_trips,
     generation_is_deterministic_and_resumable,
+    outreach_contacts_and_hidden_vacancies,
+    outreach_campaign_progress,
 );
