@@ -1245,7 +1245,7 @@ fn help_groups_the_commands_by_who_uses_them() {
             ][..],
         ),
         ("Advisers", &["match", "cohort", "taxonomy"]),
-        ("Analysts", &["picture"]),
+        ("Analysts", &["picture", "evaluate"]),
     ];
     let heading = |name: &str| {
         help.lines()
