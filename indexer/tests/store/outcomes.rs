@@ -262,4 +262,96 @@ pub fn outcomes_of_hires_are_judged_by_their_rankings(db: &TestDb) {
     assert_eq!(later.comparison.hires, 0);
 }
 
-on_every_backend!(outcomes_of_hires_are_judged_by_their_rankings);
+/// A population of `db` with its history; the history's tally and every
+/// introduction as (vacancy, profile, status, created, updated).
+#[allow(clippy::type_complexity)]
+fn history(
+    db: &TestDb,
+    seed: u64,
+) -> (
+    indexer::generate::history::HistoryTally,
+    Vec<(i64, i64, String, NaiveDateTime, NaiveDateTime)>,
+) {
+    use indexer::generate::history::{record_history, HistorySpec};
+    let today = day(190).date();
+    let spec = PopulationSpec {
+        profiles: 300,
+        vacancies: 48,
+        seed,
+        reference_date: today,
+    };
+    generate_population(&db.store, &fixtures_dir(), &spec, |_, _| {}).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let root = indexer::index::IndexRoot::new(dir.path());
+    let history = HistorySpec::for_population(seed, spec.vacancies, today);
+    let report = record_history(&db.store, &root, &history).unwrap();
+    assert!(!report.already_recorded);
+    let again = record_history(&db.store, &root, &history).unwrap();
+    assert!(again.already_recorded, "{again:?}");
+    let filter = introductions::IntroductionFilter {
+        scope: introductions::IntroductionScope::All,
+        vacancy: None,
+        profile: None,
+        status: None,
+        before: None,
+        limit: 10_000,
+    };
+    let intros = db
+        .store
+        .read(|c| introductions::list(c, &filter))
+        .unwrap()
+        .into_iter()
+        .map(|i| {
+            (
+                i.vacancy_id.0,
+                i.profile_id.0,
+                i.status.to_string(),
+                i.created_at,
+                i.updated_at,
+            )
+        })
+        .collect();
+    (report.tally, intros)
+}
+
+pub fn demo_history_is_deterministic_and_evaluable(db: &TestDb) {
+    let (tally, intros) = history(db, 3);
+    assert_eq!(tally.rankings, 12, "{tally:?}");
+    assert_eq!(tally.introductions, intros.len());
+    assert_eq!(
+        tally.hired + tally.not_hired + tally.withdrawn + tally.open,
+        tally.introductions
+    );
+    assert!(tally.hired > 0 && tally.not_hired > 0, "{tally:?}");
+    let today = day(190);
+    assert!(intros
+        .iter()
+        .all(|i| i.3 < today && i.3 <= i.4 && i.4 < today));
+
+    // The same seed on a fresh store: the same history.
+    let other = TestDb::sqlite().unwrap();
+    assert_eq!(history(&other, 3), (tally.clone(), intros));
+
+    // Every hire was introduced from a logged ranking.
+    let reference = ReferenceData::load(&db.store).unwrap();
+    let hash = matcher::scoring::ScoringConfig::default().hash();
+    let e = evaluate(
+        &db.store,
+        &reference.taxonomy,
+        &reference.geography,
+        &hash,
+        None,
+    )
+    .unwrap();
+    assert_eq!(e.overall.hires, tally.hired as u64, "{e:#?}");
+    assert_eq!(e.overall.with_ranking, e.overall.hires);
+    // Introduced from the 20 ranked.
+    assert_eq!(e.overall.hit_at_20, Some(1.0), "{e:#?}");
+    assert!(e.comparison.current_since.is_some());
+    assert_eq!(e.comparison.predecessor, None);
+}
+
+on_every_backend!(
+    outcomes_of_hires_are_judged_by_their_rankings,
+    demo_history_is_deterministic_and_evaluable
+);
