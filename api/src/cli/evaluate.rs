@@ -5,7 +5,6 @@
 
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
-use indexer::index::ReferenceData;
 use indexer::outcomes::{Evaluation, Figures, GroupFigures};
 use matcher::scoring::ScoringConfig;
 
@@ -41,7 +40,10 @@ pub fn run(ctx: &Context, what: EvaluateCommand) -> Result<(), CliError> {
 
 fn outcomes(ctx: &Context, args: OutcomesArgs) -> Result<(), CliError> {
     let store = ctx.store()?;
-    let reference = ReferenceData::load(&store)?;
+    // Names of regions and occupation groups, from the shipped fixtures
+    // when the store has none yet.
+    let reference =
+        indexer::generate::ensure_reference_data(&store, &indexer::sources::fixtures_dir())?;
     let current = args
         .current
         .unwrap_or_else(|| ScoringConfig::default().hash());
