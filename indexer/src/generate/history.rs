@@ -33,7 +33,7 @@ const STREAM_HISTORY: u64 = 3;
 /// How far back the history reaches.
 const DAYS: i64 = 180;
 /// At most this many vacancies are ranked: the demo starts in seconds.
-const MOST_VACANCIES: usize = 120;
+const MOST_VACANCIES: usize = 60;
 /// Candidates per ranking (an adviser's page).
 const RANKED: usize = 20;
 
@@ -153,12 +153,17 @@ pub fn record_history(
     // introduced again.
     sampled.sort_by_key(|s| (s.ranked, s.vacancy.0));
     let orgs = super::ensure_demo_orgs(store, &reference.geography)?;
+    let recorder = Recorder {
+        store,
+        engine: &engine,
+        reference: &reference,
+        orgs: &orgs,
+        today: spec.today,
+    };
     let mut taken = HashSet::new();
     let mut tally = HistoryTally::default();
     for s in sampled {
-        vacancy_history(
-            store, &engine, &reference, &orgs, spec.today, s, &mut taken, &mut tally,
-        )?;
+        vacancy_history(&recorder, s, &mut taken, &mut tally)?;
     }
     Ok(HistoryReport {
         tally,
@@ -228,17 +233,23 @@ const REASONS: &[(NotHiredReason, f64)] = &[
     (NotHiredReason::Other, 0.02),
 ];
 
+/// What every vacancy's history is recorded with.
+struct Recorder<'a> {
+    store: &'a Store,
+    engine: &'a MatchEngine,
+    reference: &'a ReferenceData,
+    orgs: &'a DemoOrgs,
+    today: NaiveDate,
+}
+
 /// Rank one vacancy at its moment, log it, introduce and follow up.
 fn vacancy_history(
-    store: &Store,
-    engine: &MatchEngine,
-    reference: &ReferenceData,
-    orgs: &DemoOrgs,
-    today: NaiveDate,
+    r: &Recorder<'_>,
     mut s: Sampled,
     taken: &mut HashSet<i64>,
     tally: &mut HistoryTally,
 ) -> Result<(), GenerateError> {
+    let (store, engine, reference, orgs, today) = (r.store, r.engine, r.reference, r.orgs, r.today);
     let Some(vacancy) = store.read(|c| vacancies::get_vacancy(c, s.vacancy))? else {
         return Ok(());
     };
