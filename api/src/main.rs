@@ -9,11 +9,11 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 mod cli;
 
 use cli::{
-    audit::AuditCommand, bench::BenchArgs, cohort::CohortCommand, generate::GenerateArgs,
-    import::ImportWhat, index::IndexCommand, matching::MatchCommand, migrate::MigrateArgs,
-    org::OrgCommand, outreach::OutreachCommand, picture::PictureArgs, profiles::ProfilesCommand,
-    serve::DemoArgs, serve::ServerArgs, stats::StatsArgs, taxonomy::TaxonomyCommand,
-    token::TokenCommand, CliError, Context, GlobalArgs,
+    audit::AuditCommand, bench::BenchArgs, cohort::CohortCommand, evaluate::EvaluateCommand,
+    generate::GenerateArgs, import::ImportWhat, index::IndexCommand, matching::MatchCommand,
+    migrate::MigrateArgs, org::OrgCommand, outreach::OutreachCommand, picture::PictureArgs,
+    profiles::ProfilesCommand, serve::DemoArgs, serve::ServerArgs, stats::StatsArgs,
+    taxonomy::TaxonomyCommand, token::TokenCommand, CliError, Context, GlobalArgs,
 };
 
 #[derive(Parser)]
@@ -96,6 +96,13 @@ enum Command {
     /// tightness and mismatch per area and occupation (or industry), and
     /// the cross-region potential matrix.
     Picture(PictureArgs),
+    /// Judge the ranking by outcomes: the rank each hired person had when
+    /// introduced (hit rates, MRR), and the scoring configuration against
+    /// its predecessor.
+    Evaluate {
+        #[command(subcommand)]
+        what: EvaluateCommand,
+    },
     /// Jobseeker profiles: storage limitation (`profiles expire`).
     Profiles {
         #[command(subcommand)]
@@ -146,6 +153,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Cohort { what } => cli::cohort::run(&ctx()?, what),
         Command::Outreach { what } => cli::outreach::run(&ctx()?, what),
         Command::Picture(args) => cli::picture::run(&ctx()?, args),
+        Command::Evaluate { what } => cli::evaluate::run(&ctx()?, what),
         // The benchmark keeps its own data directory and reads no configuration.
         Command::Profiles { what } => cli::profiles::run(&ctx()?, what),
         Command::Bench(args) => cli::bench::run(&global, args),

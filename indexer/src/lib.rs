@@ -10,6 +10,7 @@ pub mod feeds;
 pub mod generate;
 pub mod index;
 pub mod matching;
+pub mod outcomes;
 pub mod outreach_import;
 pub mod picture;
 pub mod profile_import;

@@ -1,8 +1,11 @@
 //! `kohtaanto generate`: a realistic synthetic population of jobseeker
-//! profiles and vacancies, deterministic for a seed.
+//! profiles and vacancies, and a history of what became of them,
+//! deterministic for a seed.
 
 use clap::Args;
+use indexer::generate::history::{record_history, HistorySpec};
 use indexer::generate::PopulationSpec;
+use indexer::index::IndexRoot;
 use indexer::store::Store;
 
 use super::{print_json, progress_bar, CliError, Context};
@@ -22,12 +25,22 @@ pub struct GenerateArgs {
 
 pub fn run(ctx: &Context, args: GenerateArgs) -> Result<(), CliError> {
     let store = ctx.store()?;
-    generate(&store, args.profiles, args.vacancies, args.seed, args.json)
+    let index = IndexRoot::new(ctx.config.index_dir());
+    generate(
+        &store,
+        &index,
+        args.profiles,
+        args.vacancies,
+        args.seed,
+        args.json,
+    )
 }
 
-/// Generate a population with a progress bar on the terminal.
+/// Generate a population with a progress bar on the terminal, then its
+/// history (ranked with the index at `index`, built when there is none).
 pub fn generate(
     store: &Store,
+    index: &IndexRoot,
     profiles: usize,
     vacancies: usize,
     seed: u64,
@@ -45,12 +58,24 @@ pub fn generate(
         bar.set_position(done as u64)
     })?;
     bar.finish_and_clear();
+    let today = spec.reference_date;
+    let history = record_history(
+        store,
+        index,
+        &HistorySpec::for_population(seed, vacancies, today),
+    )?;
     if json {
-        return print_json(&report);
+        return print_json(&serde_json::json!({
+            "profiles": report.profiles,
+            "vacancies": report.vacancies,
+            "seconds": report.seconds,
+            "history": history,
+        }));
     }
     println!(
         "generated {} profiles and {} vacancies in {:.1} s",
         report.profiles, report.vacancies, report.seconds
     );
+    println!("{history}");
     Ok(())
 }

@@ -20,7 +20,10 @@ pub const GROUPS: &[(&str, &[&str])] = &[
         "Advisers (matching jobseekers and vacancies)",
         &["match", "cohort", "outreach", "taxonomy"],
     ),
-    ("Analysts (the labour market)", &["picture"]),
+    (
+        "Analysts (the labour market, the ranking's outcomes)",
+        &["picture", "evaluate"],
+    ),
 ];
 
 const EXIT_CODES: &str = "\

@@ -9,6 +9,7 @@
 pub mod audit;
 pub mod bench;
 pub mod cohort;
+pub mod evaluate;
 pub mod generate;
 pub mod help;
 pub mod import;

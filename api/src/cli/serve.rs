@@ -57,7 +57,15 @@ pub fn run_demo(mut ctx: Context, args: DemoArgs) -> Result<(), CliError> {
     let held = store.read(store::profiles::count_profiles)?
         + store.read(store::vacancies::count_vacancies)?;
     if held == 0 {
-        super::generate::generate(&store, args.profiles, args.vacancies, 1, args.server.json)?;
+        let index = IndexRoot::new(config.index_dir());
+        super::generate::generate(
+            &store,
+            &index,
+            args.profiles,
+            args.vacancies,
+            1,
+            args.server.json,
+        )?;
     }
     let orgs = indexer::generate::ensure_demo_orgs(&store, &reference.geography)?;
     let tokens = api::demo::ensure_demo_tokens(&store, &orgs, &config.data_dir)?;

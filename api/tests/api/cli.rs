@@ -1247,7 +1247,7 @@ fn help_groups_the_commands_by_who_uses_them() {
             ][..],
         ),
         ("Advisers", &["match", "cohort", "outreach", "taxonomy"]),
-        ("Analysts", &["picture"]),
+        ("Analysts", &["picture", "evaluate"]),
     ];
     let heading = |name: &str| {
         help.lines()
@@ -1281,4 +1281,65 @@ fn help_groups_the_commands_by_who_uses_them() {
         "{help}"
     );
     assert!(help.contains("Exit codes: 0 ok; 1 error"), "{help}");
+}
+
+/// `evaluate outcomes` on an empty store says there is nothing yet; on a
+/// generated store with its history it finds every hire in the ranking it
+/// was introduced from.
+#[test]
+fn evaluate_outcomes_on_a_generated_history() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        kohtaanto(tmp.path())
+            .args(args)
+            .args(["--data-dir", "d"])
+            .output()
+            .unwrap()
+    };
+    let empty = stdout(&run(&["evaluate", "outcomes"]));
+    assert!(empty.contains("no hires from introductions"), "{empty}");
+
+    let generated = json_of(&run(&[
+        "generate",
+        "--profiles",
+        "300",
+        "--vacancies",
+        "48",
+        "--seed",
+        "3",
+        "--json",
+    ]));
+    let hired = generated["history"]["hired"].as_u64().unwrap();
+    assert!(hired > 0, "{generated}");
+    assert_eq!(generated["history"]["rankings"], 12, "{generated}");
+
+    let e = json_of(&run(&["evaluate", "outcomes", "--json"]));
+    assert_eq!(e["overall"]["hires"].as_u64(), Some(hired), "{e}");
+    assert_eq!(e["overall"]["with_ranking"].as_u64(), Some(hired), "{e}");
+    assert_eq!(e["overall"]["hit_at_20"].as_f64(), Some(1.0), "{e}");
+    let mrr = e["overall"]["mrr"].as_f64().unwrap();
+    assert!(mrr > 0.0 && mrr <= 1.0, "{e}");
+    let regions: u64 = e["by_region"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["hires"].as_u64().unwrap())
+        .sum();
+    assert_eq!(regions, hired, "{e}");
+    assert_eq!(e["comparison"]["predecessor"], serde_json::Value::Null);
+
+    let text = stdout(&run(&["evaluate", "outcomes"]));
+    assert!(
+        text.contains(&format!("{hired} hires from introductions")) && text.contains("hit@5"),
+        "{text}"
+    );
+    // No hire is in the future.
+    let later = json_of(&run(&[
+        "evaluate",
+        "outcomes",
+        "--since",
+        "2999-01-01",
+        "--json",
+    ]));
+    assert_eq!(later["overall"]["hires"], 0, "{later}");
 }

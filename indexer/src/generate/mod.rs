@@ -7,6 +7,7 @@
 //! Everything is deterministic for a seed and a reference date: item `i` is
 //! drawn from its own random stream, so batches can be produced in any order.
 
+pub mod history;
 pub mod labour;
 pub mod rng;
 
@@ -225,6 +226,10 @@ pub enum GenerateError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Source(#[from] crate::sources::SourceError),
+    #[error(transparent)]
+    Index(#[from] crate::index::IndexError),
+    #[error(transparent)]
+    Match(#[from] crate::matching::MatchError),
 }
 
 const STREAM_PROFILE: u64 = 1;

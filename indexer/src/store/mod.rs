@@ -13,6 +13,7 @@ pub mod coding;
 pub mod cohorts;
 pub mod data_rights;
 pub mod external_profiles;
+pub mod hires;
 pub mod introductions;
 pub mod match_log;
 pub mod office;

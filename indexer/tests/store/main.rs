@@ -33,6 +33,7 @@ mod generate;
 mod index;
 mod matching;
 mod normalize;
+mod outcomes;
 mod outreach;
 mod picture;
 mod scoring;
