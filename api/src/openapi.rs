@@ -61,6 +61,8 @@ use crate::routes::{self, Endpoint};
         routes::cohorts::assign,
         routes::picture::picture,
         routes::picture::picture_csv,
+        routes::effectiveness::effectiveness,
+        routes::effectiveness::trend,
         routes::admin::audit,
     ),
     components(schemas(

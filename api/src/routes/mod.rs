@@ -10,6 +10,7 @@ use crate::error::ApiError;
 
 pub mod admin;
 pub mod cohorts;
+pub mod effectiveness;
 pub mod intake;
 pub mod matches;
 pub mod me;
@@ -114,6 +115,24 @@ const PICTURE: &[&str] = &[
     "index_error",
 ];
 
+const EFFECTIVENESS: &[&str] = &[
+    "invalid_date",
+    "invalid_period",
+    "invalid_grouping",
+    "invalid_industry",
+    "invalid_occupation_level",
+    "invalid_table",
+    "invalid_format",
+    "invalid_lang",
+];
+const TREND: &[&str] = &[
+    "invalid_date",
+    "invalid_period",
+    "invalid_region",
+    "invalid_format",
+    "invalid_lang",
+];
+
 macro_rules! endpoint {
     ($method:ident $path:literal, $roles:expr, $problems:expr, $handler:path) => {
         Endpoint {
@@ -206,6 +225,13 @@ pub fn endpoints() -> Vec<Endpoint> {
         ),
         endpoint!(GET "/v1/picture", PICTURE_READERS, PICTURE, picture::picture),
         endpoint!(GET "/v1/picture.csv", PICTURE_READERS, PICTURE, picture::picture_csv),
+        endpoint!(
+            GET "/v1/picture/effectiveness",
+            PICTURE_READERS,
+            EFFECTIVENESS,
+            effectiveness::effectiveness
+        ),
+        endpoint!(GET "/v1/picture/trend", PICTURE_READERS, TREND, effectiveness::trend),
         endpoint!(GET "/v1/audit", &[Role::Admin], PAGING, admin::audit),
     ]
 }

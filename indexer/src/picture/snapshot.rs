@@ -85,6 +85,11 @@ impl MatchEngine {
         })
     }
 
+    /// Whether `code` is one of the regions.
+    pub fn knows_region(&self, code: &str) -> bool {
+        self.reference.geography.regions().any(|r| r.code == code)
+    }
+
     /// Tightness, mismatch and placements per month.
     pub fn trend(&self, r: &TrendRequest) -> Result<Trend, MatchError> {
         let first = r.from.with_day(1).unwrap_or(r.from);
