@@ -34,10 +34,12 @@ impl OutcomeTally {
         self.days_to_hire += other.days_to_hire;
     }
 
-    /// Hires and introductions are people: 1–4 of either could identify
-    /// someone.
+    /// Hires, cross-regional hires and introductions are people: 1–4 of
+    /// any could identify someone.
     pub fn is_small(&self) -> bool {
-        is_small_count(self.placements) || is_small_count(self.introductions)
+        is_small_count(self.placements)
+            || is_small_count(self.cross_regional)
+            || is_small_count(self.introductions)
     }
 
     fn size(&self) -> u64 {
@@ -525,7 +527,8 @@ mod tests {
         // Introductions count as people too; zero is published.
         assert!(t(0, 3).is_small());
         assert!(!t(0, 0).is_small());
-        assert!(!t(5, 5).is_small());
+        assert!(!t(10, 5).is_small());
+        assert!(t(5, 5).is_small(), "two of the five moved region");
         let published = publish_outcomes(&[(0, 0, t(1, 9)), (0, 1, t(0, 0))], true);
         assert!(published[0].suppressed && published[0].placements.is_none());
         assert_eq!(published[1].placements, Some(0));

@@ -501,6 +501,27 @@ fn access_matrix_and_canaries(db: TestDb) {
     // F sees the public vacancy but does not own it.
     assert_eq!(w.call(Some("employer_f"), "GET", &intro, None).0, 403);
 
+    // Effectiveness and the trend: aggregates for advisers and analysts
+    // only, with no person in them.
+    for path in ["/v1/picture/effectiveness", "/v1/picture/trend"] {
+        assert_eq!(w.call(None, "GET", path, None).0, 401, "{path}");
+        for who in everyone {
+            let (s, body) = w.call(Some(who), "GET", path, None);
+            match who {
+                "adviser_a" | "adviser_b" | "analyst" => {
+                    assert_eq!(s, 200, "{who} {path}: {body}");
+                    let text = body.to_string();
+                    assert!(
+                        !text.contains(PROFILE_CANARY) && !text.contains(VACANCY_CANARY),
+                        "{who} {path}: {text}"
+                    );
+                    assert!(!text.contains("pseudonym") && !text.contains("profile_id"));
+                }
+                _ => assert_eq!(s, 403, "{who} {path}"),
+            }
+        }
+    }
+
     // Admin only: the audit log, which recorded the views above.
     for who in everyone {
         let (s, a) = w.call(Some(who), "GET", "/v1/audit?limit=100", None);

@@ -81,7 +81,13 @@ impl MatchEngine {
         let (areas, area_of_municipality) = areas(geography, AreaLevel::Region, r.lang);
         let area_of_region = region_index(&areas);
         let (groups, group_of) = groups(taxonomy, industries.as_ref(), r.grouping, r.lang);
-        let group = |isco: Option<&str>, industry: Option<&str>| -> usize {
+        // A vacancy's ISCO code is the one it was coded with, else its ESCO
+        // occupation's, as in the picture.
+        let group = |isco: Option<&str>, uri: Option<&str>, industry: Option<&str>| -> usize {
+            let isco = isco.or_else(|| {
+                uri.and_then(|u| taxonomy.occupation_by_uri(u))
+                    .map(|o| o.isco_code.as_str())
+            });
             let code = match r.grouping {
                 Grouping::Occupation(level) => isco.map(|c| c.get(..level as usize).unwrap_or(c)),
                 Grouping::Industry(_) => industry,
@@ -115,7 +121,11 @@ impl MatchEngine {
             let from = region(&p.from_region_code);
             let cell = table.at(
                 to,
-                group(p.isco_code.as_deref(), p.industry_code.as_deref()),
+                group(
+                    p.isco_code.as_deref(),
+                    p.occupation_uri.as_deref(),
+                    p.industry_code.as_deref(),
+                ),
             );
             cell.placements += 1;
             cell.cross_regional += u64::from(p.from_region_code != p.to_region_code);
@@ -132,7 +142,11 @@ impl MatchEngine {
             table
                 .at(
                     area,
-                    group(i.isco_code.as_deref(), i.industry_code.as_deref()),
+                    group(
+                        i.isco_code.as_deref(),
+                        i.occupation_uri.as_deref(),
+                        i.industry_code.as_deref(),
+                    ),
                 )
                 .introductions += 1;
         }
@@ -399,7 +413,9 @@ fn cohort_rows(
                 },
                 employer_name: c.employer_name.clone(),
                 members: (!whole).then_some(c.members),
-                placed: (!whole).then(|| line.iter().map(|x| x.2).sum()),
+                // The placed total is a count of people too.
+                placed: Some(line.iter().map(|x| x.2).sum())
+                    .filter(|&n| !(whole || (on && is_small_count(n)))),
                 months: line
                     .iter()
                     .zip(flags)

@@ -18,6 +18,7 @@ use super::{DbConnection, StoreError};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IntroducedTo {
     pub municipality: Option<String>,
+    pub occupation_uri: Option<String>,
     pub isco_code: Option<String>,
     pub industry_code: Option<String>,
 }
@@ -28,23 +29,33 @@ pub fn introductions_between(
     since: NaiveDate,
     until: NaiveDate,
 ) -> Result<Vec<IntroducedTo>, StoreError> {
-    let rows: Vec<(Option<String>, Option<String>, Option<String>)> = introductions::table
+    #[allow(clippy::type_complexity)]
+    let rows: Vec<(
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    )> = introductions::table
         .inner_join(vacancies::table.on(vacancies::id.eq(introductions::vacancy_id)))
         .filter(introductions::created_at.ge(since.and_time(chrono::NaiveTime::MIN)))
         .filter(introductions::created_at.lt(day_after(until)))
         .select((
             vacancies::municipality_code,
+            vacancies::occupation_uri,
             vacancies::isco_code,
             vacancies::industry_code,
         ))
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|(municipality, isco_code, industry_code)| IntroducedTo {
-            municipality,
-            isco_code,
-            industry_code,
-        })
+        .map(
+            |(municipality, occupation_uri, isco_code, industry_code)| IntroducedTo {
+                municipality,
+                occupation_uri,
+                isco_code,
+                industry_code,
+            },
+        )
         .collect())
 }
 
