@@ -58,4 +58,5 @@ on_every_backend!(
     failed_write_leaves_nothing,
     taxonomy_round_trips,
     generation_is_deterministic_and_resumable,
+    demo_snapshots_make_a_seasonal_year,
 );
