@@ -3,10 +3,10 @@
 //! placements) into the store, daily from `serve`; and the monthly trend
 //! read back from the snapshots and the placements.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use matcher::effectiveness::months_between;
@@ -143,17 +143,9 @@ pub fn spawn_daily(
     every: Duration,
     stop: Arc<AtomicBool>,
 ) -> JoinHandle<()> {
-    std::thread::spawn(move || {
-        let mut next = Instant::now();
-        while !stop.load(Ordering::Relaxed) {
-            if Instant::now() >= next {
-                let now = chrono::Utc::now().naive_utc();
-                if let Err(error) = engine.take_snapshot(now) {
-                    tracing::warn!(%error, "picture snapshot failed");
-                }
-                next = Instant::now() + every;
-            }
-            std::thread::sleep(Duration::from_millis(200));
+    crate::retention::spawn_periodic(every, stop, move || {
+        if let Err(error) = engine.take_snapshot(chrono::Utc::now().naive_utc()) {
+            tracing::warn!(%error, "picture snapshot failed");
         }
     })
 }
