@@ -97,14 +97,14 @@ pub struct EffectivenessQuery {
 #[into_params(parameter_in = Query)]
 pub struct TrendQuery {
     /// First month, `YYYY-MM` (default: eleven months before `to`).
-    #[param(pattern = "^[0-9]{4}-[0-9]{2}$", max_length = 7)]
+    #[param(pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$", max_length = 7)]
     from: Option<String>,
     /// Last month, `YYYY-MM` (default: this month); at most 120 months
     /// from `from`.
-    #[param(pattern = "^[0-9]{4}-[0-9]{2}$", max_length = 7)]
+    #[param(pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$", max_length = 7)]
     to: Option<String>,
     /// A region (maakunta) code; default the whole country.
-    #[param(pattern = "^[0-9]{2}$", max_length = 2)]
+    #[param(pattern = "^(0[124-9]|1[0-9]|21)$", max_length = 2)]
     region: Option<String>,
     /// `csv` for the months as CSV (default json).
     #[param(inline, value_type = Option<FormatParam>)]
