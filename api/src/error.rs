@@ -47,8 +47,16 @@ pub const PROBLEMS: &[(&str, u16, &str)] = &[
     (
         "invalid_table",
         400,
-        "table is not cells, areas, groups or flows",
+        "table is not one of the tables of the answer",
     ),
+    ("invalid_date", 400, "a date or month is malformed"),
+    (
+        "invalid_period",
+        422,
+        "the period ends before it starts, or is too long",
+    ),
+    ("invalid_region", 400, "region is not a region code"),
+    ("invalid_format", 400, "format is not json or csv"),
     (
         "invalid_members",
         400,

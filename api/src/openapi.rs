@@ -72,6 +72,8 @@ use crate::routes::{self, Endpoint};
         routes::outreach::create_campaign,
         routes::outreach::list_campaigns,
         routes::outreach::campaign,
+        routes::effectiveness::effectiveness,
+        routes::effectiveness::trend,
         routes::admin::audit,
     ),
     components(schemas(

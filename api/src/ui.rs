@@ -121,6 +121,16 @@ pub const ASSETS: &[Asset] = &[
         body: include_bytes!("../ui/picture.js"),
     },
     Asset {
+        name: "effectiveness.js",
+        content_type: JS,
+        body: include_bytes!("../ui/effectiveness.js"),
+    },
+    Asset {
+        name: "trend.js",
+        content_type: JS,
+        body: include_bytes!("../ui/trend.js"),
+    },
+    Asset {
         name: "messages.json",
         content_type: "application/json",
         body: include_bytes!("../ui/messages.json"),

@@ -10,6 +10,8 @@ import { searchPage, vacancyPage, vacancyFormPage, myVacanciesPage } from './vac
 import { profilesPage, profilePage } from './profiles.js';
 import { profileFormPage } from './profile-form.js';
 import { picturePage } from './picture.js';
+import { effectivenessPage } from './effectiveness.js';
+import { trendPage } from './trend.js';
 
 /** Where each role starts, and the links its navigation has. */
 const HOME = {
@@ -21,10 +23,10 @@ const HOME = {
 };
 const NAV = {
   adviser: [['#/search', 'nav.search'], ['#/profiles', 'nav.profiles'], ['#/cohorts', 'nav.cohorts'],
-    ['#/picture', 'nav.picture']],
+    ['#/picture', 'nav.picture'], ['#/effectiveness', 'nav.effectiveness'], ['#/trend', 'nav.trend']],
   employer: [['#/my-vacancies', 'nav.my_vacancies'], ['#/vacancies/new', 'nav.new_vacancy']],
   recruiter: [['#/my-vacancies', 'nav.my_vacancies'], ['#/vacancies/new', 'nav.new_vacancy']],
-  analyst: [['#/picture', 'nav.picture']],
+  analyst: [['#/picture', 'nav.picture'], ['#/effectiveness', 'nav.effectiveness'], ['#/trend', 'nav.trend']],
   admin: [],
 };
 
@@ -42,6 +44,8 @@ const ROUTES = [
   [/^\/cohorts$/, cohortsPage, ['adviser']],
   [/^\/my-vacancies$/, myVacanciesPage, ['employer', 'recruiter']],
   [/^\/picture$/, picturePage, ['adviser', 'analyst']],
+  [/^\/effectiveness$/, effectivenessPage, ['adviser', 'analyst']],
+  [/^\/trend$/, trendPage, ['adviser', 'analyst']],
 ];
 
 const ctx = {

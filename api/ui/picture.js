@@ -150,7 +150,9 @@ export async function picturePage(view, _params, ctx, params) {
     h('section', { 'aria-labelledby': 'heatmap-heading' },
       h('h2', { id: 'heatmap-heading' }, t('picture.heatmap')), heat),
     h('section', { 'aria-labelledby': 'flows-heading' },
-      h('h2', { id: 'flows-heading' }, t('picture.flows')), flowSummary, flows));
+      h('h2', { id: 'flows-heading' }, t('picture.flows')), flowSummary, flows,
+      h('p', {}, h('a', { href: '#/effectiveness' }, t('picture.to_hires')), ' · ',
+        h('a', { href: '#/trend' }, t('picture.to_trend')))));
 
   download.addEventListener('click', () => downloadCsv().catch((e) => showError(problemMessage(e))));
   async function downloadCsv() {

@@ -89,20 +89,32 @@ pub fn spawn_daily(
     every: Duration,
     stop: Arc<AtomicBool>,
 ) -> JoinHandle<()> {
+    spawn_periodic(every, stop, move || {
+        let at = chrono::Utc::now().naive_utc();
+        match expire(&store, months, at, false) {
+            Ok(report) if report.made_inactive > 0 => tracing::info!(
+                made_inactive = report.made_inactive,
+                months,
+                "profiles past retention made inactive"
+            ),
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "retention run failed"),
+        }
+    })
+}
+
+/// Run `task` on a thread of its own now and then every `every` until
+/// `stop` (looked at five times a second, so that a stop is prompt).
+pub fn spawn_periodic(
+    every: Duration,
+    stop: Arc<AtomicBool>,
+    mut task: impl FnMut() + Send + 'static,
+) -> JoinHandle<()> {
     std::thread::spawn(move || {
         let mut next = Instant::now();
         while !stop.load(Ordering::Relaxed) {
             if Instant::now() >= next {
-                let at = chrono::Utc::now().naive_utc();
-                match expire(&store, months, at, false) {
-                    Ok(report) if report.made_inactive > 0 => tracing::info!(
-                        made_inactive = report.made_inactive,
-                        months,
-                        "profiles past retention made inactive"
-                    ),
-                    Ok(_) => {}
-                    Err(error) => tracing::warn!(%error, "retention run failed"),
-                }
+                task();
                 next = Instant::now() + every;
             }
             std::thread::sleep(Duration::from_millis(200));

@@ -3,6 +3,7 @@
 
 pub mod assignment;
 pub mod domain;
+pub mod effectiveness;
 pub mod geography;
 pub mod index;
 pub mod industry;
@@ -16,3 +17,4 @@ pub mod references;
 pub mod retrieval;
 pub mod scoring;
 pub mod taxonomy;
+pub mod trend;

@@ -155,8 +155,7 @@ impl Tally {
 
     /// Whether publishing this cell could disclose a person.
     pub fn is_small(&self, counts_jobseekers: bool) -> bool {
-        let small = |n: u64| (1..DISCLOSURE_MIN).contains(&n);
-        small(self.positions) || (counts_jobseekers && small(self.jobseekers))
+        is_small_count(self.positions) || (counts_jobseekers && is_small_count(self.jobseekers))
     }
 }
 
@@ -232,18 +231,34 @@ pub fn jackman_roper(cells: impl IntoIterator<Item = (u64, u64)> + Clone) -> Opt
 /// suppressed too, until no line has a lone suppressed cell. `cells` are
 /// (row, column, tally); the result says which to suppress.
 pub fn disclosure_control(cells: &[(usize, usize, Tally)], counts_jobseekers: bool) -> Vec<bool> {
-    let mut out: Vec<bool> = cells
+    let size = |t: &Tally| t.positions + if counts_jobseekers { t.jobseekers } else { 0 };
+    let lines: Vec<(usize, usize, u64)> = cells.iter().map(|(r, c, t)| (*r, *c, size(t))).collect();
+    let primary = cells
         .iter()
         .map(|(_, _, t)| t.is_small(counts_jobseekers))
         .collect();
-    let size = |t: &Tally| t.positions + if counts_jobseekers { t.jobseekers } else { 0 };
+    secondary_suppression(&lines, primary)
+}
+
+/// Whether a count is small enough to identify someone: 1 to
+/// [`DISCLOSURE_MIN`] − 1.
+pub fn is_small_count(n: u64) -> bool {
+    (1..DISCLOSURE_MIN).contains(&n)
+}
+
+/// Secondary suppression over cells (row, column, size) of which
+/// `suppressed` are withheld already: a line (row or column) with exactly
+/// one withheld non-empty cell gets its smallest other non-empty cell
+/// withheld too, until no line has a lone one.
+pub fn secondary_suppression(cells: &[(usize, usize, u64)], suppressed: Vec<bool>) -> Vec<bool> {
+    let mut out = suppressed;
     loop {
         let mut changed = false;
         for axis in 0..2 {
-            let line = |c: &(usize, usize, Tally)| if axis == 0 { c.0 } else { c.1 };
+            let line = |c: &(usize, usize, u64)| if axis == 0 { c.0 } else { c.1 };
             let mut lines: std::collections::HashMap<usize, Vec<usize>> = Default::default();
             for (i, c) in cells.iter().enumerate() {
-                if size(&c.2) > 0 {
+                if c.2 > 0 {
                     lines.entry(line(c)).or_default().push(i);
                 }
             }
@@ -258,7 +273,7 @@ pub fn disclosure_control(cells: &[(usize, usize, Tally)], counts_jobseekers: bo
                     .iter()
                     .copied()
                     .filter(|&i| !out[i])
-                    .min_by_key(|&i| (size(&cells[i].2), i));
+                    .min_by_key(|&i| (cells[i].2, i));
                 if let Some(i) = partner {
                     out[i] = true;
                     changed = true;
@@ -386,7 +401,7 @@ fn csv_field(out: &mut String, value: &str) {
     }
 }
 
-fn csv_line(out: &mut String, fields: &[String]) {
+pub(crate) fn csv_line(out: &mut String, fields: &[String]) {
     for (i, f) in fields.iter().enumerate() {
         if i > 0 {
             out.push(',');
@@ -396,11 +411,11 @@ fn csv_line(out: &mut String, fields: &[String]) {
     out.push_str("\r\n");
 }
 
-fn opt<T: ToString>(v: Option<T>) -> String {
+pub(crate) fn opt<T: ToString>(v: Option<T>) -> String {
     v.map(|v| v.to_string()).unwrap_or_default()
 }
 
-fn ratio(v: Option<f64>) -> String {
+pub(crate) fn ratio(v: Option<f64>) -> String {
     v.map(|v| format!("{v:.4}")).unwrap_or_default()
 }
 

@@ -3,14 +3,17 @@
 //! industry), and the cross-region potential matrix — as tables, JSON or
 //! CSV.
 
-use clap::{Args, ValueEnum};
+use clap::{Args, Subcommand, ValueEnum};
 use matcher::picture::{AreaLevel, CsvTable, Grouping};
 use matcher::taxonomy::Lang;
 
 use super::{print_json, CliError, Context};
 
 #[derive(Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct PictureArgs {
+    #[command(subcommand)]
+    command: Option<PictureCommand>,
     /// Rows: country, region, sub_region, ely or municipality.
     #[arg(long, default_value = "region")]
     by: AreaLevel,
@@ -40,6 +43,20 @@ pub struct PictureArgs {
     json: bool,
 }
 
+/// What else `picture` does.
+#[derive(Subcommand)]
+enum PictureCommand {
+    /// Store today's snapshot of the picture's tallies (per region open
+    /// vacancies, positions, active jobseekers; the mismatch indexes; the
+    /// day's placements), replacing an earlier one of today. `serve` does
+    /// the same every hour.
+    Snapshot {
+        /// Print the snapshot as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
 /// The TOL 2008 level of industry columns.
 #[derive(Clone, Copy, ValueEnum)]
 enum IndustryLevel {
@@ -48,6 +65,9 @@ enum IndustryLevel {
 }
 
 pub fn run(ctx: &Context, args: PictureArgs) -> Result<(), CliError> {
+    if let Some(PictureCommand::Snapshot { json }) = args.command {
+        return snapshot(ctx, json);
+    }
     let grouping = match args.industry {
         None => Grouping::Occupation(args.level),
         Some(IndustryLevel::Section) => Grouping::Industry(1),
@@ -71,6 +91,30 @@ pub fn run(ctx: &Context, args: PictureArgs) -> Result<(), CliError> {
     } else {
         print_picture(&picture);
     }
+    Ok(())
+}
+
+/// `kohtaanto picture snapshot`.
+fn snapshot(ctx: &Context, json: bool) -> Result<(), CliError> {
+    let store = ctx.store()?;
+    let taken = ctx
+        .engine(&store)?
+        .take_snapshot(chrono::Utc::now().naive_utc())?;
+    if json {
+        return print_json(&taken);
+    }
+    let t = &taken.tallies;
+    let (positions, jobseekers) = t.counts(None);
+    let index = |v: Option<f64>| cell(v.map(|v| format!("{v:.3}")));
+    println!(
+        "snapshot of {} taken: {} regions, {positions} open positions, {jobseekers} active jobseekers, \
+         mismatch across cells {}, across regions {}, {} placements today",
+        taken.day,
+        t.regions.len(),
+        index(t.mismatch_across_cells),
+        index(t.mismatch_across_areas),
+        t.placements
+    );
     Ok(())
 }
 

@@ -157,6 +157,11 @@ fn serve(store: Store, config: &Config, json: bool) -> Result<(), CliError> {
         indexer::retention::EVERY,
         Arc::clone(&stop),
     );
+    let snapshots = indexer::picture::snapshot::spawn_daily(
+        Arc::clone(&state.engine),
+        indexer::picture::snapshot::EVERY,
+        Arc::clone(&stop),
+    );
     let served = actix_web::rt::System::new().block_on(async {
         let app = Application::build(state, address).map_err(failed)?;
         let host = address.rsplit_once(':').map_or(address, |(h, _)| h);
@@ -182,6 +187,7 @@ fn serve(store: Store, config: &Config, json: bool) -> Result<(), CliError> {
     stop.store(true, Ordering::Relaxed);
     let _ = syncer.join();
     let _ = retention.join();
+    let _ = snapshots.join();
     if let Some(scheduler) = scheduler {
         let _ = scheduler.join();
     }

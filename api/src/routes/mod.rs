@@ -10,6 +10,7 @@ use crate::error::ApiError;
 
 pub mod admin;
 pub mod cohorts;
+pub mod effectiveness;
 pub mod intake;
 pub mod introductions;
 pub mod matches;
@@ -116,6 +117,24 @@ const PICTURE: &[&str] = &[
     "invalid_lang",
     "index_stale",
     "index_error",
+];
+
+const EFFECTIVENESS: &[&str] = &[
+    "invalid_date",
+    "invalid_period",
+    "invalid_grouping",
+    "invalid_industry",
+    "invalid_occupation_level",
+    "invalid_table",
+    "invalid_format",
+    "invalid_lang",
+];
+const TREND: &[&str] = &[
+    "invalid_date",
+    "invalid_period",
+    "invalid_region",
+    "invalid_format",
+    "invalid_lang",
 ];
 
 macro_rules! endpoint {
@@ -256,6 +275,13 @@ pub fn endpoints() -> Vec<Endpoint> {
         ),
         endpoint!(GET "/v1/outreach/campaigns", OUTREACH_READERS, PAGING, outreach::list_campaigns),
         endpoint!(GET "/v1/outreach/campaigns/{id}", OUTREACH_READERS, &[], outreach::campaign),
+        endpoint!(
+            GET "/v1/picture/effectiveness",
+            PICTURE_READERS,
+            EFFECTIVENESS,
+            effectiveness::effectiveness
+        ),
+        endpoint!(GET "/v1/picture/trend", PICTURE_READERS, TREND, effectiveness::trend),
         endpoint!(GET "/v1/audit", &[Role::Admin], PAGING, admin::audit),
     ]
 }

@@ -22,6 +22,7 @@ use serde_json::{json, Value};
 use crate::support::{demo_command, kohtaanto, Server};
 
 mod outcomes;
+mod effectiveness;
 mod profiles;
 use crate::webdriver::{keys, Browser, Driver, Element, CHROMEDRIVER, CHROMIUM};
 
@@ -193,9 +194,16 @@ struct Ui<'a> {
 /// The routes of `nav#main-nav` each role must see, exactly.
 fn expected_nav(role: &str) -> BTreeSet<&'static str> {
     let routes: &[&str] = match role {
-        "adviser" => &["/search", "/profiles", "/cohorts", "/picture"],
+        "adviser" => &[
+            "/search",
+            "/profiles",
+            "/cohorts",
+            "/picture",
+            "/effectiveness",
+            "/trend",
+        ],
         "employer" | "recruiter" => &["/my-vacancies", "/vacancies/new"],
-        "analyst" => &["/picture"],
+        "analyst" => &["/picture", "/effectiveness", "/trend"],
         _ => &[],
     };
     routes.iter().copied().collect()
@@ -466,6 +474,8 @@ fn browser_flows() {
     hidden_vacancy_visibility(&ui, &hidden);
     coding_review(&ui);
     analyst_picture(&ui, downloads.path());
+    effectiveness::analyst_trend(&ui, downloads.path());
+    effectiveness::adviser_effectiveness(&ui);
     adviser_cohorts(&ui);
     let created = profiles::create_with_keyboard(&ui);
     profiles::intake_from_cv(&ui);

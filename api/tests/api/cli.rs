@@ -714,6 +714,29 @@ fn sigterm_stops_gracefully_with_the_index_committed() {
         analyst.lines().skip(1).any(|l| l.ends_with(",true")),
         "{analyst}"
     );
+
+    // Today's snapshot of the picture: the live tallies, per region; taken
+    // again, it replaces the day's.
+    let taken: serde_json::Value =
+        serde_json::from_str(&run(&["picture", "snapshot", "--json"])).unwrap();
+    assert_eq!(
+        taken["day"],
+        chrono::Utc::now().date_naive().to_string(),
+        "{taken}"
+    );
+    let regions = taken["tallies"]["regions"].as_array().unwrap();
+    assert!(regions.len() >= 19, "{taken}");
+    let summed: u64 = regions
+        .iter()
+        .map(|r| r["open_positions"].as_u64().unwrap())
+        .sum();
+    assert_eq!(summed, positions, "{taken}");
+    assert!(taken["tallies"]["mismatch_across_cells"].as_f64().is_some());
+    let text = run(&["picture", "snapshot"]);
+    assert!(
+        text.starts_with("snapshot of ") && text.contains(&format!("{positions} open positions")),
+        "{text}"
+    );
 }
 
 /// The benchmark harness end to end on a tiny population (a smoke run that
@@ -1127,6 +1150,7 @@ fn exit_codes_are_0_ok_1_error_2_check_failed_or_usage() {
         &["outreach", "import-campaign", "--help"],
         &["outreach", "progress", "--help"],
         &["bench", "import", "--help"],
+        &["picture", "snapshot", "--help"],
         &["--version"],
     ] {
         let out = run(args);

@@ -616,6 +616,23 @@ fn access_matrix_and_canaries(db: TestDb) {
             let own = who == "adviser_a" || reads_all;
             if path.contains("contacts") && method == "GET" && !own {
                 assert!(!answer.to_string().contains(VACANCY_CANARY), "{who} {path}");
+    // Effectiveness and the trend: aggregates for advisers and analysts
+    // only, with no person in them.
+    for path in ["/v1/picture/effectiveness", "/v1/picture/trend"] {
+        assert_eq!(w.call(None, "GET", path, None).0, 401, "{path}");
+        for who in everyone {
+            let (s, body) = w.call(Some(who), "GET", path, None);
+            match who {
+                "adviser_a" | "adviser_b" | "analyst" => {
+                    assert_eq!(s, 200, "{who} {path}: {body}");
+                    let text = body.to_string();
+                    assert!(
+                        !text.contains(PROFILE_CANARY) && !text.contains(VACANCY_CANARY),
+                        "{who} {path}: {text}"
+                    );
+                    assert!(!text.contains("pseudonym") && !text.contains("profile_id"));
+                }
+                _ => assert_eq!(s, 403, "{who} {path}"),
             }
         }
     }

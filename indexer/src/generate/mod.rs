@@ -10,6 +10,7 @@
 pub mod history;
 pub mod labour;
 pub mod rng;
+pub mod snapshots;
 
 use std::collections::BTreeSet;
 use std::sync::mpsc;
@@ -1180,7 +1181,9 @@ pub fn generate_population(
         spec.reference_date,
     )?;
     let start = resume_point(store, &generator)?;
-    populate(store, &generator, spec, start, progress)
+    let report = populate(store, &generator, spec, start, progress)?;
+    snapshots::generate(store, &reference, spec.seed, spec.reference_date)?;
+    Ok(report)
 }
 
 /// The first profile and vacancy numbers of this seed not yet in the store.

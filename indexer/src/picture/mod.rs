@@ -6,6 +6,8 @@
 //! shapes are in [`matcher::picture`].
 
 pub(crate) mod cache;
+pub mod effectiveness;
+pub mod snapshot;
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -25,6 +27,7 @@ use crate::matching::{MatchEngine, MatchError, Profiles, Snapshot, Vacancies};
 use cache::PotentialKey;
 
 pub use cache::PotentialCache;
+pub use effectiveness::EffectivenessRequest;
 
 /// What picture to draw.
 #[derive(Debug, Clone)]

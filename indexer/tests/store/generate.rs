@@ -90,3 +90,83 @@ pub fn generation_is_deterministic_and_resumable(db: &TestDb) {
     }
     assert!(more_jobs.iter().any(|v| v.visibility != Visibility::Public));
 }
+
+/// The demo's year of daily picture snapshots: one per day, deterministic
+/// for a seed, seasonal, ending at the population's own tallies; days
+/// already taken are kept.
+pub fn demo_snapshots_make_a_seasonal_year(db: &TestDb) {
+    use indexer::store::snapshots;
+    use std::collections::BTreeMap;
+    let fixtures = fixtures_dir();
+    let spec = spec(5, 300, 150);
+    generate_population(&db.store, &fixtures, &spec, |_, _| {}).unwrap();
+    let today = spec.reference_date;
+    let first = today - chrono::Days::new(indexer::generate::snapshots::DAYS);
+    let days = db
+        .store
+        .read(|c| snapshots::between(c, first, today))
+        .unwrap();
+    assert_eq!(days.len(), 366);
+    assert_eq!(days[0].day, first);
+    // The last day is the population: every open position of the store.
+    let noon = today.and_hms_opt(12, 0, 0).unwrap();
+    let open: i64 = db
+        .store
+        .read(|c| {
+            use diesel::prelude::*;
+            use indexer::store::schema::vacancies::dsl as v;
+            let rows: Vec<(i32, Option<chrono::NaiveDateTime>)> = v::vacancies
+                .filter(v::status.eq("open"))
+                .select((v::positions, v::expires_at))
+                .load(c)?;
+            Ok(rows
+                .into_iter()
+                .filter(|(_, e)| e.is_none_or(|e| e > noon))
+                .map(|(p, _)| i64::from(p))
+                .sum())
+        })
+        .unwrap();
+    let open = open as u64;
+    let last = &days[365].tallies;
+    assert_eq!(last.counts(None).0, open, "{last:?}");
+    let active: i64 = db
+        .store
+        .read(|c| {
+            use diesel::prelude::*;
+            use indexer::store::schema::profiles::dsl as p;
+            Ok(p::profiles
+                .filter(p::status.eq("active"))
+                .count()
+                .get_result(c)?)
+        })
+        .unwrap();
+    assert_eq!(last.counts(None).1, active as u64);
+    assert!(last.mismatch_across_cells.unwrap() > 0.0);
+    // Seasonal: the spring months have clearly more open positions than
+    // the autumn ones.
+    let mut months: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+    for d in &days {
+        months
+            .entry(d.day.format("%m").to_string())
+            .or_default()
+            .push(d.tallies.counts(None).0);
+    }
+    let mean = |m: &str| {
+        let v = &months[m];
+        v.iter().sum::<u64>() as f64 / v.len() as f64
+    };
+    assert!(mean("05") > 1.2 * mean("11"), "{months:?}");
+    // The same seed gives the same year; running again keeps the days.
+    let again = TestDb::sqlite().unwrap();
+    generate_population(&again.store, &fixtures, &spec, |_, _| {}).unwrap();
+    let other = again
+        .store
+        .read(|c| snapshots::between(c, first, today))
+        .unwrap();
+    let tallies =
+        |s: &[matcher::trend::Snapshot]| s.iter().map(|s| s.tallies.clone()).collect::<Vec<_>>();
+    assert_eq!(tallies(&other), tallies(&days));
+    let reference = indexer::generate::ensure_reference_data(&db.store, &fixtures).unwrap();
+    let written = indexer::generate::snapshots::generate(&db.store, &reference, 99, today).unwrap();
+    assert_eq!(written, 0);
+}

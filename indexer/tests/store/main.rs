@@ -63,4 +63,5 @@ on_every_backend!(
     generation_is_deterministic_and_resumable,
     outreach_contacts_and_hidden_vacancies,
     outreach_campaign_progress,
+    demo_snapshots_make_a_seasonal_year,
 );
