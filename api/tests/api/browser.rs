@@ -21,8 +21,8 @@ use serde_json::{json, Value};
 
 use crate::support::{demo_command, kohtaanto, Server};
 
-mod outcomes;
 mod effectiveness;
+mod outcomes;
 mod profiles;
 use crate::webdriver::{keys, Browser, Driver, Element, CHROMEDRIVER, CHROMIUM};
 

@@ -616,6 +616,10 @@ fn access_matrix_and_canaries(db: TestDb) {
             let own = who == "adviser_a" || reads_all;
             if path.contains("contacts") && method == "GET" && !own {
                 assert!(!answer.to_string().contains(VACANCY_CANARY), "{who} {path}");
+            }
+        }
+    }
+
     // Effectiveness and the trend: aggregates for advisers and analysts
     // only, with no person in them.
     for path in ["/v1/picture/effectiveness", "/v1/picture/trend"] {
