@@ -59,6 +59,8 @@ pub fn generate(
     })?;
     bar.finish_and_clear();
     let today = spec.reference_date;
+    let reference = indexer::generate::ensure_reference_data(store, &fixtures)?;
+    indexer::generate::snapshots::generate(store, &reference, seed, today)?;
     let history = record_history(
         store,
         index,

@@ -8,7 +8,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{Months, NaiveDate};
 use indexer::picture::effectiveness::MAX_PERIOD_DAYS;
 use indexer::picture::snapshot::{TrendRequest, MAX_TREND_MONTHS};
-use indexer::picture::EffectivenessRequest;
+use indexer::picture::effectiveness::EffectivenessRequest;
 use matcher::domain::Role;
 use matcher::effectiveness::EffectivenessTable;
 use matcher::picture::Grouping;

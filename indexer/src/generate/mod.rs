@@ -1181,9 +1181,7 @@ pub fn generate_population(
         spec.reference_date,
     )?;
     let start = resume_point(store, &generator)?;
-    let report = populate(store, &generator, spec, start, progress)?;
-    snapshots::generate(store, &reference, spec.seed, spec.reference_date)?;
-    Ok(report)
+    populate(store, &generator, spec, start, progress)
 }
 
 /// The first profile and vacancy numbers of this seed not yet in the store.

@@ -27,7 +27,6 @@ use crate::matching::{MatchEngine, MatchError, Profiles, Snapshot, Vacancies};
 use cache::PotentialKey;
 
 pub use cache::PotentialCache;
-pub use effectiveness::EffectivenessRequest;
 
 /// What picture to draw.
 #[derive(Debug, Clone)]
