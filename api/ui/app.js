@@ -10,6 +10,7 @@ import { searchPage, vacancyPage, vacancyFormPage, myVacanciesPage } from './vac
 import { profilesPage, profilePage } from './profiles.js';
 import { profileFormPage } from './profile-form.js';
 import { picturePage } from './picture.js';
+import { outreachPage, campaignPage } from './outreach.js';
 
 /** Where each role starts, and the links its navigation has. */
 const HOME = {
@@ -21,7 +22,7 @@ const HOME = {
 };
 const NAV = {
   adviser: [['#/search', 'nav.search'], ['#/profiles', 'nav.profiles'], ['#/cohorts', 'nav.cohorts'],
-    ['#/picture', 'nav.picture']],
+    ['#/outreach', 'nav.outreach'], ['#/picture', 'nav.picture']],
   employer: [['#/my-vacancies', 'nav.my_vacancies'], ['#/vacancies/new', 'nav.new_vacancy']],
   recruiter: [['#/my-vacancies', 'nav.my_vacancies'], ['#/vacancies/new', 'nav.new_vacancy']],
   analyst: [['#/picture', 'nav.picture']],
@@ -40,6 +41,8 @@ const ROUTES = [
   [/^\/profiles\/(\d+)\/edit$/, profileFormPage, ['adviser']],
   [/^\/profiles\/(\d+)$/, profilePage, ['adviser', 'recruiter', 'employer']],
   [/^\/cohorts$/, cohortsPage, ['adviser']],
+  [/^\/outreach$/, outreachPage, ['adviser']],
+  [/^\/outreach\/campaigns\/(\d+)$/, campaignPage, ['adviser']],
   [/^\/my-vacancies$/, myVacanciesPage, ['employer', 'recruiter']],
   [/^\/picture$/, picturePage, ['adviser', 'analyst']],
 ];

@@ -192,7 +192,7 @@ struct Ui<'a> {
 /// The routes of `nav#main-nav` each role must see, exactly.
 fn expected_nav(role: &str) -> BTreeSet<&'static str> {
     let routes: &[&str] = match role {
-        "adviser" => &["/search", "/profiles", "/cohorts", "/picture"],
+        "adviser" => &["/search", "/profiles", "/cohorts", "/outreach", "/picture"],
         "employer" | "recruiter" => &["/my-vacancies", "/vacancies/new"],
         "analyst" => &["/picture"],
         _ => &[],
