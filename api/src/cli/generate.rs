@@ -44,6 +44,7 @@ pub fn generate(
     let report = indexer::generate::generate_population(store, &fixtures, &spec, |done, _| {
         bar.set_position(done as u64)
     })?;
+    indexer::generate::outreach::generate(store, &spec)?;
     bar.finish_and_clear();
     if json {
         return print_json(&report);

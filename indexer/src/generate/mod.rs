@@ -8,6 +8,7 @@
 //! drawn from its own random stream, so batches can be produced in any order.
 
 pub mod labour;
+pub mod outreach;
 pub mod rng;
 
 use std::collections::BTreeSet;
