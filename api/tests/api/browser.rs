@@ -3,7 +3,9 @@
 //! role-aware navigation, search, candidates with their explanations, a
 //! jobseeker's vacancies, an introduction, a hidden vacancy posted through
 //! the form's typeaheads and who may see it, the analyst's picture and its
-//! CSV, cohorts, the adviser's cycle with a jobseeker (`profiles`: create,
+//! CSV, cohorts, employer outreach (`outreach`: a contact with a need, a
+//! server error beside its field, the need made a hidden vacancy), the
+//! adviser's cycle with a jobseeker (`profiles`: create,
 //! intake from a CV, list, edit against a concurrent change, export,
 //! erase, and what other offices and agencies see), languages,
 //! keyboard-only use and the accessibility basics of every page. Screenshots of the main pages go to
@@ -21,6 +23,7 @@ use serde_json::{json, Value};
 
 use crate::support::{demo_command, kohtaanto, Server};
 
+mod outreach;
 mod profiles;
 use crate::webdriver::{keys, Browser, Driver, Element, CHROMEDRIVER, CHROMIUM};
 
@@ -466,6 +469,7 @@ fn browser_flows() {
     coding_review(&ui);
     analyst_picture(&ui, downloads.path());
     adviser_cohorts(&ui);
+    outreach::contact_need_hidden_vacancy(&ui);
     let created = profiles::create_with_keyboard(&ui);
     profiles::intake_from_cv(&ui);
     profiles::office_list(&ui, &created);
