@@ -423,6 +423,14 @@ fn reference_codes(doc: &mut Value, r: &References) {
         props["licences"]["items"] = plain(LICENCE_CLASSES);
     }
     schemas["LanguageSkill"]["properties"]["language"] = plain(LANGUAGE_CODES);
+    // A firm of an outreach contact or campaign list.
+    if let Some(firm) = schemas
+        .get_mut("NewFirm")
+        .and_then(|s| s.get_mut("properties"))
+    {
+        firm["municipality_code"] = plain(&municipalities);
+        firm["industry_code"] = nullable(&industries);
+    }
     for (path, names, codes) in [
         (
             "/v1/vacancies",

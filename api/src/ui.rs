@@ -131,6 +131,11 @@ pub const ASSETS: &[Asset] = &[
         body: include_bytes!("../ui/trend.js"),
     },
     Asset {
+        name: "outreach.js",
+        content_type: JS,
+        body: include_bytes!("../ui/outreach.js"),
+    },
+    Asset {
         name: "messages.json",
         content_type: "application/json",
         body: include_bytes!("../ui/messages.json"),
@@ -360,7 +365,7 @@ async fn map(
     ))
 }
 
-/// Regions and municipalities with their names in three languages (public
+/// Regions, municipalities and TOL 2008 industries with their names in three languages (public
 /// reference data: the UI names places without a request per code).
 async fn geography(request: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     static JSON: OnceLock<String> = OnceLock::new();
@@ -374,6 +379,11 @@ async fn geography(request: HttpRequest, state: web::Data<AppState>) -> HttpResp
                 "code": m.code, "name_fi": m.name_fi, "name_sv": m.name_sv, "name_en": m.name_en,
                 "region_code": m.region_code,
             })).collect::<Vec<_>>(),
+            // TOL 2008 sections and divisions (the outreach form's industry).
+            "industries": state.references.industries().map(|i| i.iter().map(|x| serde_json::json!({
+                "code": x.code, "level": x.level, "parent": x.parent,
+                "name_fi": x.labels.fi, "name_sv": x.labels.sv, "name_en": x.labels.en,
+            })).collect::<Vec<_>>()).unwrap_or_default(),
         })
         .to_string()
     });

@@ -93,7 +93,7 @@ export function query(params) {
 
 let geo = null;
 
-/** Regions and municipalities with their names (public, fetched once). */
+/** Regions, municipalities and TOL industries with their names (public, fetched once). */
 export async function geography() {
   if (!geo) {
     geo = fetch('/ui/geography.json').then((r) => r.json()).then((g) => ({
@@ -101,6 +101,8 @@ export async function geography() {
       municipalities: g.municipalities,
       region: new Map(g.regions.map((r) => [r.code, r])),
       municipality: new Map(g.municipalities.map((m) => [m.code, m])),
+      industries: g.industries || [],
+      industry: new Map((g.industries || []).map((i) => [i.code, i])),
     }));
   }
   return geo;

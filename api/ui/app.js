@@ -12,6 +12,7 @@ import { profileFormPage } from './profile-form.js';
 import { picturePage } from './picture.js';
 import { effectivenessPage } from './effectiveness.js';
 import { trendPage } from './trend.js';
+import { outreachPage, campaignPage } from './outreach.js';
 
 /** Where each role starts, and the links its navigation has. */
 const HOME = {
@@ -23,7 +24,8 @@ const HOME = {
 };
 const NAV = {
   adviser: [['#/search', 'nav.search'], ['#/profiles', 'nav.profiles'], ['#/cohorts', 'nav.cohorts'],
-    ['#/picture', 'nav.picture'], ['#/effectiveness', 'nav.effectiveness'], ['#/trend', 'nav.trend']],
+    ['#/outreach', 'nav.outreach'], ['#/picture', 'nav.picture'], ['#/effectiveness', 'nav.effectiveness'],
+    ['#/trend', 'nav.trend']],
   employer: [['#/my-vacancies', 'nav.my_vacancies'], ['#/vacancies/new', 'nav.new_vacancy']],
   recruiter: [['#/my-vacancies', 'nav.my_vacancies'], ['#/vacancies/new', 'nav.new_vacancy']],
   analyst: [['#/picture', 'nav.picture'], ['#/effectiveness', 'nav.effectiveness'], ['#/trend', 'nav.trend']],
@@ -42,6 +44,8 @@ const ROUTES = [
   [/^\/profiles\/(\d+)\/edit$/, profileFormPage, ['adviser']],
   [/^\/profiles\/(\d+)$/, profilePage, ['adviser', 'recruiter', 'employer']],
   [/^\/cohorts$/, cohortsPage, ['adviser']],
+  [/^\/outreach$/, outreachPage, ['adviser']],
+  [/^\/outreach\/campaigns\/(\d+)$/, campaignPage, ['adviser']],
   [/^\/my-vacancies$/, myVacanciesPage, ['employer', 'recruiter']],
   [/^\/picture$/, picturePage, ['adviser', 'analyst']],
   [/^\/effectiveness$/, effectivenessPage, ['adviser', 'analyst']],

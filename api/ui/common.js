@@ -4,8 +4,8 @@
 // cross-regional flag), and a field's error shown beside it.
 
 import { api, query, geography, placeName } from './api.js';
-import { h, num } from './dom.js';
-import { lang, t } from './i18n.js';
+import { h, num, showError } from './dom.js';
+import { lang, t, problemMessage } from './i18n.js';
 
 export const SCOPES = ['nationwide', 'mobility', 'region', 'commute'];
 
@@ -173,4 +173,34 @@ export function clearInvalid(root) {
 /** The element to focus for an invalid field (a fieldset's first control). */
 export function focusTarget(el) {
   return el.tagName === 'FIELDSET' ? (el.querySelector('input, select, button') || el) : el;
+}
+
+/**
+ * Show the form's own findings ([element, message] in the order of the
+ * form) beside their fields and focus the first; false when there are none.
+ */
+export function showProblems(found) {
+  if (!found.length) return false;
+  for (const [el, message] of found) markInvalid(el, message);
+  showError(t('pform.errors', { n: found.length }));
+  focusTarget(found[0][0]).focus();
+  return true;
+}
+
+/**
+ * Show a refused save: the message in #error and, when the 422 names a
+ * field `controlFor` knows, beside that field (focused).
+ */
+export function showServerProblem(err, controlFor) {
+  // The detail names the field first ("available_from: ..."); beside the
+  // field itself that name is noise.
+  const detail = err.field && err.detail.startsWith(`${err.field}: `)
+    ? err.detail.slice(err.field.length + 2) : err.detail;
+  const message = [problemMessage(err), detail].filter(Boolean).join(' ');
+  const el = err.field ? controlFor(err.field) : null;
+  showError(message);
+  if (el) {
+    markInvalid(el, message);
+    focusTarget(el).focus();
+  }
 }

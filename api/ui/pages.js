@@ -1,7 +1,8 @@
 // The pages with no room of their own: sign-in, and cohorts (a group of
 // the office's jobseekers assigned nationwide to vacancies, with the
 // report). Vacancies are in vacancies.js, jobseekers in profiles.js and
-// profile-form.js, the labour-market picture in picture.js.
+// profile-form.js, the labour-market picture in picture.js, employer
+// outreach in outreach.js.
 
 import { api, geography, placeName } from './api.js';
 import { h, fill, showError, showStatus, withProgress, num } from './dom.js';

@@ -5,11 +5,11 @@
 
 import { api, ApiProblem, geography, placeName } from './api.js';
 import { h, fill, showError, showStatus, withProgress } from './dom.js';
-import { lang, t, problemMessage } from './i18n.js';
+import { lang, t } from './i18n.js';
 import { typeahead } from './typeahead.js';
 import {
   PROFILE_STATUSES, field, select, municipalityLabel, searchMunicipalities, searchOccupations, searchSkills,
-  occupationNames, displayName, markInvalid, clearInvalid, focusTarget,
+  occupationNames, displayName, clearInvalid, showProblems, showServerProblem,
 } from './common.js';
 import { intakeSection } from './intake.js';
 
@@ -529,13 +529,7 @@ export async function profileFormPage(view, [id], ctx) {
     clearInvalid(form);
     conflict.hidden = true;
     showError('');
-    const found = problems();
-    if (found.length) {
-      for (const [el, message] of found) markInvalid(el, message);
-      showError(t('pform.errors', { n: found.length }));
-      focusTarget(found[0][0]).focus();
-      return;
-    }
+    if (showProblems(problems())) return;
     let payload = body();
     if (editing) {
       const changed = { version: current.version };
@@ -557,17 +551,7 @@ export async function profileFormPage(view, [id], ctx) {
         showConflict();
         return;
       }
-      // The detail names the field first ("available_from: …"); beside
-      // the field itself that name is noise.
-      const detail = err.field && err.detail.startsWith(`${err.field}: `)
-        ? err.detail.slice(err.field.length + 2) : err.detail;
-      const message = [problemMessage(err), detail].filter(Boolean).join(' ');
-      const el = err.field ? controlFor(err.field) : null;
-      showError(message);
-      if (el) {
-        markInvalid(el, message);
-        focusTarget(el).focus();
-      }
+      showServerProblem(err, controlFor);
     }
   });
 }

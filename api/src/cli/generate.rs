@@ -57,15 +57,18 @@ pub fn generate(
     let report = indexer::generate::generate_population(store, &fixtures, &spec, |done, _| {
         bar.set_position(done as u64)
     })?;
+    indexer::generate::outreach::generate(store, &spec)?;
     bar.finish_and_clear();
     let today = spec.reference_date;
-    let reference = indexer::generate::ensure_reference_data(store, &fixtures)?;
-    indexer::generate::snapshots::generate(store, &reference, seed, today)?;
     let history = record_history(
         store,
         index,
         &HistorySpec::for_population(seed, vacancies, today),
     )?;
+    // A year of the picture's daily tallies, ending at today's (after the
+    // history's hires).
+    let reference = indexer::generate::ensure_reference_data(store, &fixtures)?;
+    indexer::generate::snapshots::generate(store, &reference, seed, today)?;
     if json {
         return print_json(&serde_json::json!({
             "profiles": report.profiles,

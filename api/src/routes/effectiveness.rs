@@ -6,9 +6,9 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{Months, NaiveDate};
+use indexer::picture::effectiveness::EffectivenessRequest;
 use indexer::picture::effectiveness::MAX_PERIOD_DAYS;
 use indexer::picture::snapshot::{TrendRequest, MAX_TREND_MONTHS};
-use indexer::picture::effectiveness::EffectivenessRequest;
 use matcher::domain::Role;
 use matcher::effectiveness::EffectivenessTable;
 use matcher::picture::Grouping;

@@ -54,6 +54,7 @@ const PICTURE_READERS: &[Role] = &[Role::Adviser, Role::Analyst];
 const OUTREACH_READERS: &[Role] = &[Role::Adviser, Role::Admin];
 
 const PAGING: &[&str] = &["invalid_limit", "invalid_cursor"];
+const CONTACT_LIST: &[&str] = &["invalid_limit", "invalid_cursor", "invalid_query"];
 const RANKING: &[&str] = &[
     "invalid_limit",
     "invalid_scope",
@@ -253,7 +254,7 @@ pub fn endpoints() -> Vec<Endpoint> {
             &["unknown_field", "invalid_contact", "invalid_reference", "invalid_data", "not_found"],
             outreach::create_contact
         ),
-        endpoint!(GET "/v1/outreach/contacts", OUTREACH_READERS, PAGING, outreach::list_contacts),
+        endpoint!(GET "/v1/outreach/contacts", OUTREACH_READERS, CONTACT_LIST, outreach::list_contacts),
         endpoint!(GET "/v1/outreach/contacts/{id}", OUTREACH_READERS, &[], outreach::get_contact),
         endpoint!(
             POST "/v1/outreach/needs/{id}/vacancy",

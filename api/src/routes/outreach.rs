@@ -246,6 +246,14 @@ pub async fn list_contacts(
     caller.require(READERS)?;
     let query = query.into_inner();
     let limit = page_size(query.limit, MAX_PAGE)?;
+    for (name, id) in [("firm", query.firm), ("campaign", query.campaign)] {
+        if id.is_some_and(|id| id < 1) {
+            return Err(ApiError::bad_request(
+                "invalid_query",
+                format!("{name} is an id, 1 or more"),
+            ));
+        }
+    }
     let filter = ContactFilter {
         scope: scope(&caller),
         firm: query.firm.map(OrgId),

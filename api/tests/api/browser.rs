@@ -3,7 +3,9 @@
 //! role-aware navigation, search, candidates with their explanations, a
 //! jobseeker's vacancies, an introduction, a hidden vacancy posted through
 //! the form's typeaheads and who may see it, the analyst's picture and its
-//! CSV, cohorts, the adviser's cycle with a jobseeker (`profiles`: create,
+//! CSV, cohorts, employer outreach (`outreach`: a contact with a need, a
+//! server error beside its field, the need made a hidden vacancy), the
+//! adviser's cycle with a jobseeker (`profiles`: create,
 //! intake from a CV, list, edit against a concurrent change, export,
 //! erase, and what other offices and agencies see), languages,
 //! keyboard-only use and the accessibility basics of every page. Screenshots of the main pages go to
@@ -23,6 +25,7 @@ use crate::support::{demo_command, kohtaanto, Server};
 
 mod effectiveness;
 mod outcomes;
+mod outreach;
 mod profiles;
 use crate::webdriver::{keys, Browser, Driver, Element, CHROMEDRIVER, CHROMIUM};
 
@@ -198,6 +201,7 @@ fn expected_nav(role: &str) -> BTreeSet<&'static str> {
             "/search",
             "/profiles",
             "/cohorts",
+            "/outreach",
             "/picture",
             "/effectiveness",
             "/trend",
@@ -477,6 +481,7 @@ fn browser_flows() {
     effectiveness::analyst_trend(&ui, downloads.path());
     effectiveness::adviser_effectiveness(&ui);
     adviser_cohorts(&ui);
+    outreach::contact_need_hidden_vacancy(&ui);
     let created = profiles::create_with_keyboard(&ui);
     profiles::intake_from_cv(&ui);
     profiles::office_list(&ui, &created);

@@ -255,6 +255,21 @@ fn contact_log_and_hidden_vacancy(db: TestDb) {
     );
     assert_eq!(s, 200, "{m}");
 
+    // Ids in the query are 1 or more, as the schema says.
+    for q in ["campaign=0", "firm=-1"] {
+        let (s, p) = w.call(
+            Some("adviser_a"),
+            "GET",
+            &format!("/v1/outreach/contacts?{q}"),
+            None,
+        );
+        assert_eq!(
+            (s, p["code"].as_str()),
+            (400, Some("invalid_query")),
+            "{q}: {p}"
+        );
+    }
+
     // Every write audited.
     let (_, audit) = w.call(Some("admin"), "GET", "/v1/audit?limit=100", None);
     let actions: Vec<&str> = audit["items"]

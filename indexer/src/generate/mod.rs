@@ -9,6 +9,7 @@
 
 pub mod history;
 pub mod labour;
+pub mod outreach;
 pub mod rng;
 pub mod snapshots;
 

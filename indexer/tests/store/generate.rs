@@ -101,6 +101,8 @@ pub fn demo_snapshots_make_a_seasonal_year(db: &TestDb) {
     let spec = spec(5, 300, 150);
     generate_population(&db.store, &fixtures, &spec, |_, _| {}).unwrap();
     let today = spec.reference_date;
+    let reference = indexer::generate::ensure_reference_data(&db.store, &fixtures).unwrap();
+    indexer::generate::snapshots::generate(&db.store, &reference, spec.seed, today).unwrap();
     let first = today - chrono::Days::new(indexer::generate::snapshots::DAYS);
     let days = db
         .store
@@ -159,6 +161,10 @@ pub fn demo_snapshots_make_a_seasonal_year(db: &TestDb) {
     // The same seed gives the same year; running again keeps the days.
     let again = TestDb::sqlite().unwrap();
     generate_population(&again.store, &fixtures, &spec, |_, _| {}).unwrap();
+    let again_reference =
+        indexer::generate::ensure_reference_data(&again.store, &fixtures).unwrap();
+    indexer::generate::snapshots::generate(&again.store, &again_reference, spec.seed, today)
+        .unwrap();
     let other = again
         .store
         .read(|c| snapshots::between(c, first, today))
@@ -166,7 +172,93 @@ pub fn demo_snapshots_make_a_seasonal_year(db: &TestDb) {
     let tallies =
         |s: &[matcher::trend::Snapshot]| s.iter().map(|s| s.tallies.clone()).collect::<Vec<_>>();
     assert_eq!(tallies(&other), tallies(&days));
-    let reference = indexer::generate::ensure_reference_data(&db.store, &fixtures).unwrap();
     let written = indexer::generate::snapshots::generate(&db.store, &reference, 99, today).unwrap();
     assert_eq!(written, 0);
+}
+
+/// The demo outreach: a campaign over the demo employers and generated
+/// firms, contacts that keep the rules, some needs already hidden
+/// vacancies; the same for the same seed, and written once per store.
+pub fn demo_outreach_is_deterministic_and_written_once(db: &TestDb) {
+    use indexer::generate::outreach;
+    use indexer::store::outreach::{self as store_outreach, ContactFilter, ContactScope};
+    let fixtures = fixtures_dir();
+    let contacts = |store: &Store| {
+        store
+            .read(|c| {
+                let filter = ContactFilter {
+                    scope: ContactScope::All,
+                    firm: None,
+                    campaign: None,
+                    due_on: None,
+                    before: 0,
+                    limit: 1_000,
+                };
+                store_outreach::list_contacts(c, &filter)
+            })
+            .unwrap()
+    };
+    let shape = |store: &Store| {
+        contacts(store)
+            .into_iter()
+            .map(|c| {
+                let needs: Vec<_> = c
+                    .needs
+                    .iter()
+                    .map(|n| {
+                        (
+                            n.occupation_uri.clone(),
+                            n.positions,
+                            n.vacancy_id.is_some(),
+                        )
+                    })
+                    .collect();
+                (
+                    c.firm.name,
+                    c.contacted_on,
+                    c.channel,
+                    c.follow_up_on,
+                    c.layoff_people,
+                    c.no_need,
+                    needs,
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    generate_population(&db.store, &fixtures, &spec(11, 20, 10), |_, _| {}).unwrap();
+    let report = outreach::generate(&db.store, &spec(11, 20, 10)).unwrap();
+    // 20 demo employers and 160 generated firms, a name drawn twice kept once.
+    assert!((170..=180).contains(&report.firms), "{report:?}");
+    assert!(
+        report.contacts > 60 && report.needs > 20 && report.vacancies > 5,
+        "{report:?}"
+    );
+    let first = shape(&db.store);
+    assert_eq!(first.len(), report.contacts);
+    let day = spec(11, 0, 0).reference_date;
+    assert!(first
+        .iter()
+        .all(|c| c.1 <= day && c.1 >= day - chrono::Days::new(182)));
+    assert!(
+        first.iter().any(|c| c.3.is_some_and(|f| f <= day)),
+        "a follow-up is due"
+    );
+    assert!(first.iter().any(|c| c.4.is_some()) && first.iter().any(|c| c.5));
+    let campaigns = db
+        .store
+        .read(|c| store_outreach::list_campaigns(c, 0, 10))
+        .unwrap();
+    assert_eq!(campaigns.len(), 1);
+    assert_eq!(campaigns[0].firms, report.firms as i64);
+
+    // Written once: a second run adds nothing.
+    let again = outreach::generate(&db.store, &spec(11, 20, 10)).unwrap();
+    assert_eq!(again.contacts, 0);
+    assert_eq!(shape(&db.store), first);
+
+    // The same seed in another store gives the same contacts.
+    let other = TestDb::sqlite().unwrap();
+    generate_population(&other.store, &fixtures, &spec(11, 20, 10), |_, _| {}).unwrap();
+    outreach::generate(&other.store, &spec(11, 20, 10)).unwrap();
+    assert_eq!(shape(&other.store), first);
 }

@@ -61,6 +61,7 @@ on_every_backend!(
     failed_write_leaves_nothing,
     taxonomy_round_trips,
     generation_is_deterministic_and_resumable,
+    demo_outreach_is_deterministic_and_written_once,
     outreach_contacts_and_hidden_vacancies,
     outreach_campaign_progress,
     demo_snapshots_make_a_seasonal_year,

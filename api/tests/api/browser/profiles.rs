@@ -27,7 +27,7 @@ asiakaspalvelun. Kielitaito: suomi äidinkieli, ruotsi B1, englanti hyvä. \
 Minulla on B-ajokortti, hygieniapassi ja ensiapukortti EA1.";
 
 impl Ui<'_> {
-    fn value(&self, css: &str) -> String {
+    pub(super) fn value(&self, css: &str) -> String {
         self.b
             .prop(&self.b.el(css), "value")
             .as_str()
@@ -37,7 +37,7 @@ impl Ui<'_> {
 
     /// The text of the error shown next to the field `id`, and that the
     /// field points to it (aria-invalid, aria-describedby).
-    fn field_error(&self, id: &str) -> String {
+    pub(super) fn field_error(&self, id: &str) -> String {
         let el = self.b.el(&format!("#{id}"));
         let text = self.wait_text(&format!("#{id}-error"), SLOW);
         assert_eq!(
@@ -55,7 +55,7 @@ impl Ui<'_> {
 
     /// Type into a typeahead that has the focus, take its first option
     /// with ArrowDown and Enter (the keyboard only): the option's text.
-    fn keyboard_pick(&self, text: &str) -> String {
+    pub(super) fn keyboard_pick(&self, text: &str) -> String {
         let input = self.b.active();
         self.b.press(text);
         let options = self.b.wait_for(SLOW, &format!("options for {text:?}"), || {
