@@ -15,8 +15,8 @@ use super::super::schema::{
     organizations, outreach_campaign_firms, outreach_campaigns, outreach_contacts, outreach_needs,
 };
 use super::super::{allocate_ids, insert_rows, now, DbConnection, IdTable, StoreError};
+use super::firms::invalid;
 use super::firms::{self, NewFirm};
-use super::invalid;
 
 /// Longest campaign name.
 pub const MAX_NAME_CHARS: usize = 200;

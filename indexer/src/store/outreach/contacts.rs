@@ -17,8 +17,8 @@ use super::super::schema::{
 use super::super::{
     allocate_ids, insert_rows, now, parse_db, vacancies, DbConnection, IdTable, StoreError,
 };
+use super::firms::invalid;
 use super::firms::{self, Firm, NewFirm};
-use super::invalid;
 
 /// Longest note of a contact (about the firm, never about persons).
 pub const MAX_NOTES_CHARS: usize = 2_000;

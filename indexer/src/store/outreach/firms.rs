@@ -10,7 +10,6 @@ use serde::{Deserialize, Serialize};
 use super::super::orgs;
 use super::super::schema::organizations;
 use super::super::{DbConnection, StoreError};
-use super::invalid;
 
 /// Longest firm name, as for every organization.
 pub const MAX_NAME_CHARS: usize = 300;
@@ -244,4 +243,12 @@ pub fn search_firms(
         .collect();
     found.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.name.cmp(&b.1.name)));
     Ok(found.into_iter().take(limit).map(|(_, f)| f).collect())
+}
+
+/// A refusal naming `field`.
+pub(super) fn invalid(field: impl Into<String>, reason: impl Into<String>) -> ValidationError {
+    ValidationError {
+        field: field.into(),
+        reason: reason.into(),
+    }
 }

@@ -19,13 +19,3 @@ pub use contacts::{
     ContactFilter, ContactScope, FirmRef, Need, NewContact, NewNeed,
 };
 pub use firms::{check_firm, find_or_create_firm, get_firm, search_firms, Firm, NewFirm};
-
-use matcher::domain::ValidationError;
-
-/// A refusal naming `field`.
-fn invalid(field: impl Into<String>, reason: impl Into<String>) -> ValidationError {
-    ValidationError {
-        field: field.into(),
-        reason: reason.into(),
-    }
-}
