@@ -86,7 +86,9 @@ fn demo_end_to_end(database_url: Option<&str>) {
     assert_eq!(counts["municipalities"], 308);
     assert_eq!(counts["regions"], 19);
     assert_eq!(counts["profiles"], 300);
-    assert_eq!(counts["vacancies"], 60);
+    // The 60 generated and the hidden vacancies the demo's outreach found
+    // (deterministic for the seed).
+    assert_eq!(counts["vacancies"], 90);
     assert!(counts["organizations"].as_i64().unwrap() >= 5);
 
     // A restart neither generates again nor issues new tokens.
@@ -1335,7 +1337,10 @@ fn evaluate_outcomes_on_a_generated_history() {
     ]));
     let hired = generated["history"]["hired"].as_u64().unwrap();
     assert!(hired > 0, "{generated}");
-    assert_eq!(generated["history"]["rankings"], 12, "{generated}");
+    // A quarter of the 48 vacancies are sampled; one without candidates
+    // to rank has no history.
+    let rankings = generated["history"]["rankings"].as_u64().unwrap();
+    assert!((1..=12).contains(&rankings), "{generated}");
 
     let e = json_of(&run(&["evaluate", "outcomes", "--json"]));
     assert_eq!(e["overall"]["hires"].as_u64(), Some(hired), "{e}");
