@@ -284,5 +284,32 @@ fn introductions_move_on_and_hires_become_placements(db: TestDb) {
             })
             .unwrap();
     assert_eq!(kept, vec![None, Some(bertil)]);
+
+    // Two hires racing from the same status: one wins, the other is a
+    // conflict, and the hire is counted once.
+    let dora = person("adviser_a", "Dora", "091");
+    let (s, racing) = introduce("adviser_a", dora, None);
+    assert_eq!(s, 201, "{racing}");
+    let racing = id(&racing);
+    let answers: Vec<u16> = std::thread::scope(|scope| {
+        let racers: Vec<_> = ["employer_e", "adviser_a"]
+            .into_iter()
+            .map(|who| scope.spawn(move || change(who, racing, json!({"status": "hired"})).0))
+            .collect();
+        racers.into_iter().map(|r| r.join().unwrap()).collect()
+    });
+    let mut sorted = answers.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, vec![200, 409], "{answers:?}");
+    let counted: i64 =
+        w.db.store
+            .read(|c| {
+                Ok(placements::table
+                    .filter(placements::introduction_id.eq(racing))
+                    .count()
+                    .get_result(c)?)
+            })
+            .unwrap();
+    assert_eq!(counted, 1);
 }
 on_every_backend!(introductions_move_on_and_hires_become_placements);

@@ -382,21 +382,33 @@ pub fn change_status(
             to: change.status,
         }));
     }
-    let moved_region = if change.status == IntroductionStatus::Hired {
-        Some(record_placement(conn, geography, &current, change, at)?)
-    } else {
-        None
-    };
-    diesel::update(introductions::table.find(id.0))
-        .set((
-            introductions::status.eq(change.status.as_str()),
-            introductions::reason.eq(change.reason.map(NotHiredReason::as_str)),
-            introductions::start_date.eq(change.start_date),
-            introductions::moved_region.eq(moved_region),
-            introductions::version.eq(current.version + 1),
-            introductions::updated_at.eq(at),
-        ))
-        .execute(conn)?;
+    // Guarded by the version read above: of two changes racing from the
+    // same status only one moves it (the other is a conflict), so a hire
+    // is never counted twice.
+    let moved = diesel::update(
+        introductions::table
+            .find(id.0)
+            .filter(introductions::version.eq(current.version)),
+    )
+    .set((
+        introductions::status.eq(change.status.as_str()),
+        introductions::reason.eq(change.reason.map(NotHiredReason::as_str)),
+        introductions::start_date.eq(change.start_date),
+        introductions::version.eq(current.version + 1),
+        introductions::updated_at.eq(at),
+    ))
+    .execute(conn)?;
+    if moved == 0 {
+        return Err(StoreError::Conflict(format!(
+            "introduction {id} changed meanwhile"
+        )));
+    }
+    if change.status == IntroductionStatus::Hired {
+        let moved_region = record_placement(conn, geography, &current, change, at)?;
+        diesel::update(introductions::table.find(id.0))
+            .set(introductions::moved_region.eq(Some(moved_region)))
+            .execute(conn)?;
+    }
     let changed = get(conn, id)?.ok_or(StoreError::NotFound {
         kind: "introduction",
         id: id.to_string(),
