@@ -25,6 +25,7 @@ use matcher::scoring::{Scope, ScoringConfig};
 use serde::Serialize;
 
 pub mod import;
+pub mod soak;
 
 /// What to run.
 #[derive(Debug, Clone)]
@@ -91,7 +92,7 @@ pub struct Latency {
 }
 
 impl Latency {
-    fn of(mut seconds: Vec<f64>) -> Latency {
+    pub(crate) fn of(mut seconds: Vec<f64>) -> Latency {
         seconds.sort_by(f64::total_cmp);
         let at = |p: f64| {
             if seconds.is_empty() {
@@ -207,7 +208,7 @@ fn median(values: &mut [usize]) -> usize {
     values.get(values.len() / 2).copied().unwrap_or(0)
 }
 
-fn machine() -> Machine {
+pub(crate) fn machine() -> Machine {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|t| {
@@ -252,45 +253,49 @@ fn mean(xs: &[f64]) -> f64 {
 }
 
 /// Run the whole benchmark, reporting progress on stderr.
-pub fn run(o: &BenchOptions) -> Result<BenchReport, BenchError> {
-    let started = Instant::now();
-    let say = |what: &str| eprintln!("[{:>7.1} s] {what}", started.elapsed().as_secs_f64());
-    std::fs::create_dir_all(&o.data_dir).map_err(io("data directory"))?;
-    let db = o.data_dir.join("kohtaanto.db");
-    let index_dir = o.data_dir.join("index");
+/// The store in `data_dir` holding exactly `spec`'s population: reused
+/// when it does (unless `fresh`), else emptied and generated anew (with the
+/// seconds the generation took).
+pub(crate) fn population(
+    data_dir: &Path,
+    spec: &PopulationSpec,
+    fresh: bool,
+    say: &dyn Fn(&str),
+) -> Result<(Store, Option<f64>), BenchError> {
+    std::fs::create_dir_all(data_dir).map_err(io("data directory"))?;
+    let db = data_dir.join("kohtaanto.db");
     let mut store = Store::open(&db.display().to_string())?;
     let held = (
         store.read(profiles::count_profiles)? as usize,
         store.read(vacancies::count_vacancies)? as usize,
     );
-    let mut generated_seconds = None;
-    if o.fresh || held != (o.profiles, o.vacancies) {
-        if held != (0, 0) {
-            drop(store);
-            for f in ["kohtaanto.db", "kohtaanto.db-wal", "kohtaanto.db-shm"] {
-                let _ = std::fs::remove_file(o.data_dir.join(f));
-            }
-            let _ = std::fs::remove_dir_all(&index_dir);
-            store = Store::open(&db.display().to_string())?;
-        }
-        say(&format!(
-            "generating {} profiles and {} vacancies",
-            o.profiles, o.vacancies
-        ));
-        let spec = PopulationSpec {
-            profiles: o.profiles,
-            vacancies: o.vacancies,
-            seed: o.seed,
-            reference_date: chrono::Utc::now().date_naive(),
-        };
-        let report =
-            generate_population(&store, &indexer::sources::fixtures_dir(), &spec, |_, _| {})?;
-        generated_seconds = Some(report.seconds);
-    } else {
+    if !fresh && held == (spec.profiles, spec.vacancies) {
         say("reusing the population in the data directory");
+        return Ok((store, None));
     }
+    if held != (0, 0) {
+        drop(store);
+        for f in ["kohtaanto.db", "kohtaanto.db-wal", "kohtaanto.db-shm"] {
+            let _ = std::fs::remove_file(data_dir.join(f));
+        }
+        let _ = std::fs::remove_dir_all(data_dir.join("index"));
+        store = Store::open(&db.display().to_string())?;
+    }
+    say(&format!(
+        "generating {} profiles and {} vacancies",
+        spec.profiles, spec.vacancies
+    ));
+    let report = generate_population(&store, &indexer::sources::fixtures_dir(), spec, |_, _| {})?;
+    Ok((store, Some(report.seconds)))
+}
+
+pub fn run(o: &BenchOptions) -> Result<BenchReport, BenchError> {
+    let started = Instant::now();
+    let say = |what: &str| eprintln!("[{:>7.1} s] {what}", started.elapsed().as_secs_f64());
+    let spec = PopulationSpec::today(o.profiles, o.vacancies, o.seed);
+    let (store, generated_seconds) = population(&o.data_dir, &spec, o.fresh, &say)?;
     let reference = ReferenceData::load(&store)?;
-    let root = IndexRoot::new(&index_dir);
+    let root = IndexRoot::new(o.data_dir.join("index"));
     say("building the index");
     let built = rebuild(&store, &root, &reference, |_, _| {})?;
     root.remove_stale()?;
@@ -525,7 +530,13 @@ fn nationwide_batch(
 }
 
 /// Stops the server when dropped (SIGTERM, then SIGKILL).
-struct Server(Child);
+pub(crate) struct Server(Child);
+
+impl Server {
+    pub(crate) fn pid(&self) -> u32 {
+        self.0.id()
+    }
+}
 
 impl Drop for Server {
     fn drop(&mut self) {
@@ -543,40 +554,41 @@ impl Drop for Server {
     }
 }
 
-fn peak_rss_mb(pid: u32) -> f64 {
+pub(crate) fn peak_rss_mb(pid: u32) -> f64 {
+    proc_status_mb(pid, "VmHWM:")
+}
+
+/// A memory figure of `/proc/PID/status` (`VmHWM:`, `VmRSS:`) in MB; 0
+/// when it cannot be read.
+pub(crate) fn proc_status_mb(pid: u32, key: &str) -> f64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
         .and_then(|t| {
             t.lines()
-                .find(|l| l.starts_with("VmHWM:"))
+                .find(|l| l.starts_with(key))
                 .and_then(|l| l.split_whitespace().nth(1))
                 .and_then(|kb| kb.parse::<f64>().ok())
         })
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
-fn server_figures(
-    o: &BenchOptions,
-    store: &Store,
-    reference: &ReferenceData,
-    vacancy_ids: &[VacancyId],
-    searches: &[VacancySearch],
-    say: &dyn Fn(&str),
-) -> Result<ServerFigures, BenchError> {
-    let orgs = indexer::generate::ensure_demo_orgs(store, &reference.geography)?;
-    let tokens = crate::demo::ensure_demo_tokens(store, &orgs, &o.data_dir)?;
-    let token = tokens
-        .get("adviser")
-        .cloned()
-        .ok_or_else(|| BenchError::Server("no adviser token".into()))?;
+/// Start `exe serve` on `data_dir` at a free port with the load generator's
+/// rate limit lifted (plus `env`), and wait until it is ready: the server
+/// and its base URL.
+pub(crate) fn start_server(
+    exe: &Path,
+    data_dir: &Path,
+    env: &[(&str, &str)],
+) -> Result<(Server, String), BenchError> {
     let started = Instant::now();
-    let mut child = Command::new(&o.exe)
+    let mut child = Command::new(exe)
         .args(["serve", "--data-dir"])
-        .arg(&o.data_dir)
+        .arg(data_dir)
         .args(["--bind", "127.0.0.1:0"])
         .env("KOHTAANTO_LOG", "warn")
         // The load generator is one token: lift its rate limit.
         .env("KOHTAANTO_RATE_LIMIT", "1000000")
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -594,23 +606,47 @@ fn server_figures(
         }
     }
     let base = address.ok_or_else(|| BenchError::Server("it printed no address".into()))?;
-    let client = reqwest::blocking::Client::builder()
-        .timeout(Duration::from_secs(60))
-        .build()
-        .map_err(|e| BenchError::Server(e.to_string()))?;
+    let client = http_client()?;
     loop {
         let ready = client
             .get(format!("{base}/readyz"))
             .send()
             .is_ok_and(|r| r.status().is_success());
         if ready {
-            break;
+            return Ok((server, base));
         }
         if started.elapsed() > Duration::from_secs(900) {
             return Err(BenchError::Server("not ready after 15 minutes".into()));
         }
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+/// The load generator's HTTP client.
+pub(crate) fn http_client() -> Result<reqwest::blocking::Client, BenchError> {
+    reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(60))
+        .build()
+        .map_err(|e| BenchError::Server(e.to_string()))
+}
+
+fn server_figures(
+    o: &BenchOptions,
+    store: &Store,
+    reference: &ReferenceData,
+    vacancy_ids: &[VacancyId],
+    searches: &[VacancySearch],
+    say: &dyn Fn(&str),
+) -> Result<ServerFigures, BenchError> {
+    let orgs = indexer::generate::ensure_demo_orgs(store, &reference.geography)?;
+    let tokens = crate::demo::ensure_demo_tokens(store, &orgs, &o.data_dir)?;
+    let token = tokens
+        .get("adviser")
+        .cloned()
+        .ok_or_else(|| BenchError::Server("no adviser token".into()))?;
+    let started = Instant::now();
+    let (server, base) = start_server(&o.exe, &o.data_dir, &[])?;
+    let client = http_client()?;
     let cold_start_seconds = started.elapsed().as_secs_f64();
     let mut http = Vec::new();
     let candidate_paths: Vec<String> = vacancy_ids
@@ -644,7 +680,7 @@ fn server_figures(
             ));
         }
     }
-    let peak_rss_mb = peak_rss_mb(server.0.id());
+    let peak_rss_mb = peak_rss_mb(server.pid());
     drop(server);
     Ok(ServerFigures {
         cold_start_seconds,
@@ -844,7 +880,7 @@ pub fn print(r: &BenchReport) {
 }
 
 /// Write the report as JSON.
-pub fn write_json(r: &BenchReport, path: &Path) -> Result<(), BenchError> {
+pub fn write_json<T: Serialize>(r: &T, path: &Path) -> Result<(), BenchError> {
     let text = serde_json::to_string_pretty(r).map_err(|e| BenchError::Io(e.to_string()))?;
     std::fs::write(path, text).map_err(io("the JSON report"))
 }

@@ -63,6 +63,36 @@ pub enum BenchWhat {
     /// stores (every profile created, then updated) on SQLite and on each
     /// --database-url, next to create_profiles of the same profiles.
     Import(ImportBenchArgs),
+    /// Run the server under mixed load (rankings, search, profile views,
+    /// write cycles) at a fixed rate for MINUTES and report throughput,
+    /// latency, errors and memory per minute.
+    Soak(SoakArgs),
+}
+
+#[derive(Args)]
+pub struct SoakArgs {
+    /// How long to run, in minutes.
+    #[arg(value_parser = positive)]
+    minutes: f64,
+    /// Requests started per second.
+    #[arg(long, default_value_t = 20.0, value_parser = positive)]
+    rate: f64,
+    /// Concurrent clients working through the schedule.
+    #[arg(long, default_value_t = 8)]
+    workers: usize,
+    /// Minutes before memory growth is counted.
+    #[arg(long, default_value_t = 10)]
+    warmup: usize,
+    #[arg(long, default_value_t = 1_000_000)]
+    profiles: usize,
+    #[arg(long, default_value_t = 100_000)]
+    vacancies: usize,
+    #[arg(long, default_value_t = 7)]
+    seed: u64,
+    /// Print the figures as JSON instead of the table; `--json FILE` writes
+    /// them to FILE as well as printing the table.
+    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "-")]
+    json: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -95,10 +125,7 @@ fn run_import(global: &GlobalArgs, args: ImportBenchArgs) -> Result<(), CliError
     let options = api::bench::import::ImportBenchOptions {
         profiles: args.profiles,
         seed: args.seed,
-        data_dir: global
-            .data_dir
-            .clone()
-            .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR)),
+        data_dir: data_dir(global),
         sqlite: !args.no_sqlite,
         postgres: args.database_url,
     };
@@ -111,19 +138,58 @@ fn run_import(global: &GlobalArgs, args: ImportBenchArgs) -> Result<(), CliError
     }
 }
 
+/// A number above zero (and finite).
+fn positive(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
+        _ => Err(format!("{text:?} is not a positive number")),
+    }
+}
+
+fn run_soak(global: &GlobalArgs, args: SoakArgs) -> Result<(), CliError> {
+    let options = api::bench::soak::SoakOptions {
+        minutes: args.minutes,
+        rate: args.rate,
+        workers: args.workers.max(1),
+        warmup_minutes: args.warmup,
+        profiles: args.profiles,
+        vacancies: args.vacancies,
+        seed: args.seed,
+        data_dir: data_dir(global),
+        exe: std::env::current_exe().map_err(CliError::Exe)?,
+    };
+    let report = api::bench::soak::run(&options)?;
+    match args.json.as_deref() {
+        Some(path) if path == Path::new("-") => print_json(&report)?,
+        Some(path) => {
+            api::bench::soak::print(&report);
+            api::bench::write_json(&report, path)?;
+        }
+        None => api::bench::soak::print(&report),
+    }
+    Ok(())
+}
+
+/// `--data-dir` when given, else ./kohtaanto-bench.
+fn data_dir(global: &GlobalArgs) -> PathBuf {
+    global
+        .data_dir
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR))
+}
+
 pub fn run(global: &GlobalArgs, args: BenchArgs) -> Result<(), CliError> {
-    if let Some(BenchWhat::Import(import)) = args.what {
-        return run_import(global, import);
+    match args.what {
+        Some(BenchWhat::Import(import)) => return run_import(global, import),
+        Some(BenchWhat::Soak(soak)) => return run_soak(global, soak),
+        None => {}
     }
     let options = api::bench::BenchOptions {
         profiles: args.profiles,
         vacancies: args.vacancies,
         queries: args.queries.max(1),
         seed: args.seed,
-        data_dir: global
-            .data_dir
-            .clone()
-            .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR)),
+        data_dir: data_dir(global),
         fresh: args.fresh,
         baseline_url: args.baseline_url.or_else(|| {
             std::env::var("KOHTAANTO_BENCH_BASELINE_URL")

@@ -46,12 +46,7 @@ pub fn generate(
     seed: u64,
     json: bool,
 ) -> Result<(), CliError> {
-    let spec = PopulationSpec {
-        profiles,
-        vacancies,
-        seed,
-        reference_date: chrono::Utc::now().date_naive(),
-    };
+    let spec = PopulationSpec::today(profiles, vacancies, seed);
     let bar = progress_bar((profiles + vacancies) as u64, "generating");
     let fixtures = indexer::sources::fixtures_dir();
     let report = indexer::generate::generate_population(store, &fixtures, &spec, |done, _| {

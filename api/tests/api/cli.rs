@@ -840,6 +840,37 @@ fn bench_runs_every_section_on_a_tiny_population() {
     assert_eq!(figures["index"]["documents"], 360, "{figures}");
 }
 
+/// The soak harness end to end on a tiny population for a few seconds: the
+/// server answers every request of the mix — rankings, search, profile
+/// views and write cycles — without an error, and each minute reports its
+/// memory.
+#[test]
+fn bench_soak_runs_mixed_load_without_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = kohtaanto(tmp.path())
+        .args(["--data-dir", "soak", "bench", "soak", "0.1", "--json"])
+        .args(["--profiles", "400", "--vacancies", "60", "--rate", "40"])
+        .args(["--workers", "4", "--warmup", "0"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let requests = report["requests"].as_u64().unwrap();
+    assert_eq!(requests, 240, "{report}");
+    assert_eq!(report["errors"], 0, "{report}");
+    assert!(report["writes"].as_u64().unwrap() > 20, "{report}");
+    let minutes = report["minutes"].as_array().unwrap();
+    assert_eq!(minutes.len(), 1, "{report}");
+    assert_eq!(minutes[0]["requests"], requests);
+    assert!(minutes[0]["rss_mb"].as_f64().unwrap() > 0.0, "{report}");
+    assert!(report["latency"]["p99_ms"].as_f64().unwrap() > 0.0);
+
+    let refused = kohtaanto(tmp.path())
+        .args(["--data-dir", "soak", "bench", "soak", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2), "{refused:?}");
+}
+
 /// `kohtaanto …` in `dir` with `KOHTAANTO_DATA_DIR` and `./kohtaanto.toml`
 /// both naming other directories, so that a command which ignored
 /// `--data-dir` would show up as one of those directories appearing.
@@ -1152,6 +1183,7 @@ fn exit_codes_are_0_ok_1_error_2_check_failed_or_usage() {
         &["outreach", "import-campaign", "--help"],
         &["outreach", "progress", "--help"],
         &["bench", "import", "--help"],
+        &["bench", "soak", "--help"],
         &["picture", "snapshot", "--help"],
         &["--version"],
     ] {

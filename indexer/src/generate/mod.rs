@@ -36,6 +36,18 @@ pub struct PopulationSpec {
     pub reference_date: NaiveDate,
 }
 
+impl PopulationSpec {
+    /// A population whose dates are relative to today (UTC).
+    pub fn today(profiles: usize, vacancies: usize, seed: u64) -> PopulationSpec {
+        PopulationSpec {
+            profiles,
+            vacancies,
+            seed,
+            reference_date: chrono::Utc::now().date_naive(),
+        }
+    }
+}
+
 /// The organizations a demo population belongs to.
 #[derive(Debug, Clone)]
 pub struct DemoOrgs {
