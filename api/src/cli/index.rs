@@ -73,6 +73,9 @@ pub fn run(ctx: &Context, what: IndexCommand) -> Result<(), CliError> {
         }
         IndexCommand::Sync { follow, json } => {
             let mut sync = IndexSync::open(root, ReferenceData::load(&store)?)?;
+            if let Some((applied, stored)) = indexer::index::ahead_of_store(&store, sync.index())? {
+                return Err(CliError::IndexAhead { applied, stored });
+            }
             if follow {
                 if json {
                     print_json(&json!({ "following_from_outbox_id": sync.applied() }))?;

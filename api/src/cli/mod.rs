@@ -58,6 +58,11 @@ pub enum CliError {
     #[error(transparent)]
     Index(#[from] indexer::index::IndexError),
     /// `index check` found the index out of step with the store.
+    #[error(
+        "the index has applied the outbox up to entry {applied} but the store holds entries up to {stored} \
+         (was the store restored from an older backup?): run `kohtaanto index rebuild`"
+    )]
+    IndexAhead { applied: i64, stored: i64 },
     #[error("the index differs from the store")]
     Drift,
     /// `audit verify` found an edited or deleted event.

@@ -109,9 +109,22 @@ fn serve(store: Store, config: &Config, json: bool) -> Result<(), CliError> {
     let root = IndexRoot::new(config.index_dir());
     // No index yet, or one an older version wrote (another schema): build
     // it from the store, which is always safe.
+    // An index ahead of the store (the store restored from an older
+    // backup) would skip the store's next changes: rebuilt too.
     let usable = root.current()?.is_some()
         && match indexer::index::SearchIndex::open_current(&root) {
-            Ok(_) => true,
+            Ok(index) => match indexer::index::ahead_of_store(&store, &index)? {
+                Some((applied, stored)) => {
+                    tracing::warn!(
+                        applied,
+                        stored,
+                        "the index has applied outbox entries the store does not hold \
+                         (restored from an older backup?); rebuilding it from the store"
+                    );
+                    false
+                }
+                None => true,
+            },
             Err(error) => {
                 tracing::warn!(%error, "the index cannot be opened; rebuilding it from the store");
                 false

@@ -38,6 +38,7 @@ mod outreach;
 mod profile_import;
 mod profiles;
 mod references;
+mod restore;
 mod support;
 mod ui;
 mod v1;

@@ -50,6 +50,10 @@ pub struct CheckReport {
     pub store_outbox_id: i64,
     /// Outbox entries not yet applied; differences are expected while > 0.
     pub lag: i64,
+    /// The index has applied outbox entries the store does not hold: the
+    /// store was restored from a backup older than the index (or replaced).
+    /// Only a rebuild brings the two together again.
+    pub ahead: bool,
     pub drift: bool,
     pub index_directory: String,
 }
@@ -67,8 +71,10 @@ pub fn check(store: &Store, index: &SearchIndex) -> Result<CheckReport, IndexErr
         store.read(|c| all_versions(c, Entity::Profile))?,
         index_versions(index, "profile")?,
     );
+    let ahead = applied > store_outbox_id;
     Ok(CheckReport {
-        drift: vacancies.drift() || profiles.drift(),
+        drift: ahead || vacancies.drift() || profiles.drift(),
+        ahead,
         vacancies,
         profiles,
         applied_outbox_id: applied,
@@ -76,6 +82,18 @@ pub fn check(store: &Store, index: &SearchIndex) -> Result<CheckReport, IndexErr
         lag: (store_outbox_id - applied).max(0),
         index_directory: index.dir.display().to_string(),
     })
+}
+
+/// When the index has applied more of the outbox than the store holds (a
+/// store restored from an older backup): the index's and the store's last
+/// outbox ids. Syncing such an index would skip the store's next changes.
+pub fn ahead_of_store(
+    store: &Store,
+    index: &SearchIndex,
+) -> Result<Option<(i64, i64)>, IndexError> {
+    let applied = index.payload()?.outbox_id;
+    let stored = store.read(outbox::last_id)?;
+    Ok((applied > stored).then_some((applied, stored)))
 }
 
 /// `(id, version)` of every live document of a kind.

@@ -24,7 +24,7 @@ mod rebuild;
 pub mod records;
 mod sync;
 
-pub use check::{check, CheckReport, KindCheck};
+pub use check::{ahead_of_store, check, CheckReport, KindCheck};
 pub use generation::{CommitPayload, IndexError, IndexRoot, ReferenceData, SearchIndex};
 pub use rebuild::{rebuild, RebuildReport};
 pub use sync::{purge, spawn, IndexSync, PurgeReport, SyncReport};
