@@ -9,11 +9,12 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 mod cli;
 
 use cli::{
-    audit::AuditCommand, bench::BenchArgs, cohort::CohortCommand, evaluate::EvaluateCommand,
-    generate::GenerateArgs, import::ImportWhat, index::IndexCommand, matching::MatchCommand,
-    migrate::MigrateArgs, org::OrgCommand, outreach::OutreachCommand, picture::PictureArgs,
-    profiles::ProfilesCommand, serve::DemoArgs, serve::ServerArgs, stats::StatsArgs,
-    taxonomy::TaxonomyCommand, token::TokenCommand, CliError, Context, GlobalArgs,
+    audit::AuditCommand, backup::BackupArgs, bench::BenchArgs, cohort::CohortCommand,
+    evaluate::EvaluateCommand, generate::GenerateArgs, import::ImportWhat, index::IndexCommand,
+    matching::MatchCommand, migrate::MigrateArgs, org::OrgCommand, outreach::OutreachCommand,
+    picture::PictureArgs, profiles::ProfilesCommand, serve::DemoArgs, serve::ServerArgs,
+    stats::StatsArgs, taxonomy::TaxonomyCommand, token::TokenCommand, CliError, Context,
+    GlobalArgs,
 };
 
 #[derive(Parser)]
@@ -45,6 +46,8 @@ enum Command {
     Serve(ServerArgs),
     /// Apply pending database migrations.
     Migrate(MigrateArgs),
+    /// Copy the embedded (SQLite) store to a file while it is in use.
+    Backup(BackupArgs),
     /// Load the shipped (or given) ESCO taxonomy, geography and industries into the store.
     Import {
         #[command(subcommand)]
@@ -142,6 +145,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         Command::Demo(args) => cli::serve::run_demo(ctx()?, args),
         Command::Serve(args) => cli::serve::run_serve(ctx()?, args),
         Command::Migrate(args) => cli::migrate::run(&ctx()?, args),
+        Command::Backup(args) => cli::backup::run(&ctx()?, args),
         Command::Import { what } => cli::import::run(&ctx()?, what),
         Command::Generate(args) => cli::generate::run(&ctx()?, args),
         Command::Org { what } => cli::org::run(&ctx()?, what),

@@ -12,8 +12,8 @@ pub const GROUPS: &[(&str, &[&str])] = &[
     (
         "Operators (set-up, data, service, checks)",
         &[
-            "demo", "serve", "migrate", "import", "generate", "org", "token", "index", "audit",
-            "profiles", "stats", "bench",
+            "demo", "serve", "migrate", "backup", "import", "generate", "org", "token", "index",
+            "audit", "profiles", "stats", "bench",
         ],
     ),
     (

@@ -7,6 +7,7 @@
 //! error type with its exit code, and JSON output.
 
 pub mod audit;
+pub mod backup;
 pub mod bench;
 pub mod cohort;
 pub mod evaluate;

@@ -1184,6 +1184,7 @@ fn exit_codes_are_0_ok_1_error_2_check_failed_or_usage() {
         &["outreach", "progress", "--help"],
         &["bench", "import", "--help"],
         &["bench", "soak", "--help"],
+        &["backup", "--help"],
         &["picture", "snapshot", "--help"],
         &["--version"],
     ] {

@@ -2,15 +2,14 @@
 //! applied outbox entries the store no longer holds, so following the
 //! outbox would skip the store's next changes. `index check` says so,
 //! `index sync` refuses, `serve` rebuilds. SQLite, whose backup is a file
-//! (`VACUUM INTO`); the check itself is the same on PostgreSQL.
+//! (`kohtaanto backup`); the check itself is the same on PostgreSQL.
 
 use std::path::Path;
 
-use diesel::{Connection, RunQueryDsl};
 use indexer::store::{vacancies, Store};
 use matcher::domain::VacancyId;
 
-use crate::support::{kohtaanto, Server};
+use crate::support::{get, kohtaanto, Server};
 
 fn run(dir: &Path, args: &[&str]) -> std::process::Output {
     kohtaanto(dir)
@@ -51,11 +50,14 @@ fn a_store_restored_from_an_older_backup_gets_its_index_rebuilt() {
 
     // The backup, then changes the index follows.
     let backup = dir.join("backup.db");
-    let mut raw = diesel::SqliteConnection::establish(&db.display().to_string()).unwrap();
-    diesel::sql_query(format!("VACUUM INTO '{}'", backup.display()))
-        .execute(&mut raw)
-        .unwrap();
-    drop(raw);
+    let path = backup.to_str().unwrap();
+    let out = run(dir, &["backup", path, "--json"]);
+    assert!(out.status.success(), "{out:?}");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(report["bytes"].as_u64().unwrap() > 0, "{report}");
+    // Never over an existing file.
+    let again = run(dir, &["backup", path]);
+    assert_eq!(again.status.code(), Some(1), "{again:?}");
     let store = Store::open(&db.display().to_string()).unwrap();
     let ids: Vec<i64> = store
         .read(|c| vacancies::vacancy_ids_after(c, 0, 4))
@@ -90,7 +92,11 @@ fn a_store_restored_from_an_older_backup_gets_its_index_rebuilt() {
     let mut serve = kohtaanto(dir);
     serve.args(["--data-dir", "data", "serve", "--bind", "127.0.0.1:0"]);
     let server = Server::start(serve);
-    assert!(server.terminate().success());
+    while get(server.port, "/readyz").status != 200 {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let status = server.terminate();
+    assert!(status.success(), "{status:?}");
     let (code, report) = check(dir);
     assert_eq!(code, Some(0), "{report}");
     assert_eq!(report["ahead"], false);

@@ -9,6 +9,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod backup;
 pub mod coding;
 pub mod cohorts;
 pub mod data_rights;
