@@ -253,13 +253,25 @@ fn mean(xs: &[f64]) -> f64 {
 }
 
 /// Run the whole benchmark, reporting progress on stderr.
-/// The store in `data_dir` holding exactly `spec`'s population: reused
-/// when it does (unless `fresh`), else emptied and generated anew (with the
-/// seconds the generation took).
+/// How [`population`] treats a store that already holds one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reuse {
+    /// Generate anew whatever the store holds.
+    Never,
+    /// Reuse it when it holds exactly the requested counts.
+    Exact,
+    /// Reuse any population (a soak's write cycles may have left it a few
+    /// records off).
+    Any,
+}
+
+/// The store in `data_dir` holding `spec`'s population: reused as `reuse`
+/// says, else emptied and generated anew (with the seconds the generation
+/// took).
 pub(crate) fn population(
     data_dir: &Path,
     spec: &PopulationSpec,
-    fresh: bool,
+    reuse: Reuse,
     say: &dyn Fn(&str),
 ) -> Result<(Store, Option<f64>), BenchError> {
     std::fs::create_dir_all(data_dir).map_err(io("data directory"))?;
@@ -269,8 +281,16 @@ pub(crate) fn population(
         store.read(profiles::count_profiles)? as usize,
         store.read(vacancies::count_vacancies)? as usize,
     );
-    if !fresh && held == (spec.profiles, spec.vacancies) {
-        say("reusing the population in the data directory");
+    let reusable = match reuse {
+        Reuse::Never => false,
+        Reuse::Exact => held == (spec.profiles, spec.vacancies),
+        Reuse::Any => held.0 > 0,
+    };
+    if reusable {
+        say(&format!(
+            "reusing the population in the data directory: {} profiles, {} vacancies",
+            held.0, held.1
+        ));
         return Ok((store, None));
     }
     if held != (0, 0) {
@@ -293,7 +313,8 @@ pub fn run(o: &BenchOptions) -> Result<BenchReport, BenchError> {
     let started = Instant::now();
     let say = |what: &str| eprintln!("[{:>7.1} s] {what}", started.elapsed().as_secs_f64());
     let spec = PopulationSpec::today(o.profiles, o.vacancies, o.seed);
-    let (store, generated_seconds) = population(&o.data_dir, &spec, o.fresh, &say)?;
+    let reuse = if o.fresh { Reuse::Never } else { Reuse::Exact };
+    let (store, generated_seconds) = population(&o.data_dir, &spec, reuse, &say)?;
     let reference = ReferenceData::load(&store)?;
     let root = IndexRoot::new(o.data_dir.join("index"));
     say("building the index");

@@ -19,7 +19,7 @@ use indexer::store::vacancies;
 use serde::Serialize;
 use serde_json::{json, Value};
 
-use super::{http_client, machine, population, start_server, BenchError, Latency, Machine};
+use super::{http_client, machine, population, start_server, BenchError, Latency, Machine, Reuse};
 
 /// What to run.
 #[derive(Debug, Clone)]
@@ -210,27 +210,47 @@ fn write_step(
         });
         return Ok(());
     };
-    let token = if current.path.starts_with("/v1/vacancies") {
+    let token = token_for(&current.path, tokens);
+    let sent = if current.changed {
+        client
+            .send(reqwest::Method::DELETE, &current.path, token, None)
+            .map(|_| None)
+    } else {
+        let body = if current.path.starts_with("/v1/vacancies") {
+            json!({"version": current.version, "positions": 2})
+        } else {
+            json!({"version": current.version, "max_commute_km": 60})
+        };
+        client
+            .send(reqwest::Method::PATCH, &current.path, token, Some(&body))
+            .map(|changed| {
+                Some(Cycle {
+                    path: current.path.clone(),
+                    version: changed["version"].as_i64().unwrap_or(current.version + 1),
+                    changed: true,
+                })
+            })
+    };
+    match sent {
+        Ok(next) => {
+            *cycle = next;
+            Ok(())
+        }
+        Err(e) => {
+            // Tried again at the worker's next write.
+            *cycle = Some(current);
+            Err(e)
+        }
+    }
+}
+
+/// The employer's token for a vacancy, the adviser's for a profile.
+fn token_for<'a>(path: &str, (employer, adviser): (&'a str, &'a str)) -> &'a str {
+    if path.starts_with("/v1/vacancies") {
         employer
     } else {
         adviser
-    };
-    if current.changed {
-        client.send(reqwest::Method::DELETE, &current.path, token, None)?;
-        return Ok(());
     }
-    let body = if current.path.starts_with("/v1/vacancies") {
-        json!({"version": current.version, "positions": 2})
-    } else {
-        json!({"version": current.version, "max_commute_km": 60})
-    };
-    let changed = client.send(reqwest::Method::PATCH, &current.path, token, Some(&body))?;
-    *cycle = Some(Cycle {
-        version: changed["version"].as_i64().unwrap_or(current.version + 1),
-        changed: true,
-        ..current
-    });
-    Ok(())
 }
 
 /// Run the soak.
@@ -238,7 +258,11 @@ pub fn run(o: &SoakOptions) -> Result<SoakReport, BenchError> {
     let started = Instant::now();
     let say = |what: &str| eprintln!("[{:>7.1} s] {what}", started.elapsed().as_secs_f64());
     let spec = PopulationSpec::today(o.profiles, o.vacancies, o.seed);
-    let (store, _) = population(&o.data_dir, &spec, false, &say)?;
+    let (store, _) = population(&o.data_dir, &spec, Reuse::Any, &say)?;
+    let held = (
+        store.read(indexer::store::profiles::count_profiles)? as usize,
+        store.read(vacancies::count_vacancies)? as usize,
+    );
     let reference = indexer::index::ReferenceData::load(&store)?;
     let orgs = indexer::generate::ensure_demo_orgs(&store, &reference.geography)?;
     let tokens = crate::demo::ensure_demo_tokens(&store, &orgs, &o.data_dir)?;
@@ -362,6 +386,13 @@ pub fn run(o: &SoakOptions) -> Result<SoakReport, BenchError> {
                         all.push(outcome);
                     }
                 }
+                // Leave the population as it was found: the record of an
+                // unfinished cycle is deleted (after the schedule, not
+                // counted).
+                if let Some(open) = cycle {
+                    let token = token_for(&open.path, (employer, adviser));
+                    let _ = client.send(reqwest::Method::DELETE, &open.path, token, None);
+                }
             });
         }
         // The server's memory at the end of every minute.
@@ -384,6 +415,7 @@ pub fn run(o: &SoakOptions) -> Result<SoakReport, BenchError> {
     let outcomes = outcomes.into_inner().unwrap_or_default();
     Ok(summarise(
         o,
+        held,
         outcomes,
         rss,
         peak_rss_mb,
@@ -393,6 +425,7 @@ pub fn run(o: &SoakOptions) -> Result<SoakReport, BenchError> {
 
 fn summarise(
     o: &SoakOptions,
+    (profiles, vacancies): (usize, usize),
     outcomes: Vec<Outcome>,
     rss: Vec<f64>,
     peak_rss_mb: f64,
@@ -426,8 +459,8 @@ fn summarise(
     let max_after = rss[warmup..].iter().copied().fold(after_warmup, f64::max);
     SoakReport {
         machine: machine(),
-        profiles: o.profiles,
-        vacancies: o.vacancies,
+        profiles,
+        vacancies,
         rate: o.rate,
         workers: o.workers,
         requests: outcomes.len(),

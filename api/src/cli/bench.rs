@@ -83,6 +83,8 @@ pub struct SoakArgs {
     /// Minutes before memory growth is counted.
     #[arg(long, default_value_t = 10)]
     warmup: usize,
+    /// The population generated when the data directory holds none (one
+    /// it holds is used whatever its size).
     #[arg(long, default_value_t = 1_000_000)]
     profiles: usize,
     #[arg(long, default_value_t = 100_000)]

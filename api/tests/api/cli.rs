@@ -864,6 +864,18 @@ fn bench_soak_runs_mixed_load_without_errors() {
     assert!(minutes[0]["rss_mb"].as_f64().unwrap() > 0.0, "{report}");
     assert!(report["latency"]["p99_ms"].as_f64().unwrap() > 0.0);
 
+    // Every write cycle was closed: a second run reuses the population.
+    let again = kohtaanto(tmp.path())
+        .args(["--data-dir", "soak", "bench", "soak", "0.02", "--json"])
+        .args(["--profiles", "400", "--vacancies", "60", "--rate", "20"])
+        .args(["--warmup", "0"])
+        .output()
+        .unwrap();
+    let again: serde_json::Value = serde_json::from_str(&stdout(&again)).unwrap();
+    assert_eq!(again["errors"], 0, "{again}");
+    assert_eq!(again["profiles"], report["profiles"], "{again}");
+    assert_eq!(again["vacancies"], report["vacancies"], "{again}");
+
     let refused = kohtaanto(tmp.path())
         .args(["--data-dir", "soak", "bench", "soak", "0"])
         .output()
