@@ -25,6 +25,9 @@ fn postings(name: &str) -> Vec<(String, Vec<Repair>)> {
         .collect()
 }
 
+/// A posting's identifier and the repairs its block needed.
+type Posting<'a> = (&'a str, &'a [Repair]);
+
 #[test]
 fn every_kind_of_block_is_repaired_and_says_so() {
     let all = [
@@ -33,7 +36,7 @@ fn every_kind_of_block_is_repaired_and_says_so() {
         TrailingCommas,
         InvalidEscapes,
     ];
-    let expected: [(&str, &[(&str, &[Repair])]); 7] = [
+    let expected: [(&str, &[Posting]); 7] = [
         ("cdata-wrapper.html", &[("KV-2026-031", &[CdataWrapper])]),
         (
             "html-comment-wrapper.html",
