@@ -30,6 +30,7 @@ use reqwest::Url;
 use serde::Serialize;
 
 use crate::sources::jobposting::{self, VacancyOrigin};
+use crate::sources::lenient_json::Repair;
 use crate::store::{self, orgs, vacancies, Store, StoreError};
 
 /// Where a feed is read from.
@@ -244,6 +245,9 @@ pub struct FeedReport {
     pub duplicates: usize,
     pub duplicate_items: Vec<DuplicateItem>,
     pub rejected: Vec<RejectedItem>,
+    /// Postings read from JSON that strict JSON rejected, after the
+    /// lenient pass repaired it (whether then imported or rejected).
+    pub repaired: Vec<RepairedItem>,
     /// Rows of older vacancies whose fingerprint was computed on the way.
     pub fingerprints_backfilled: usize,
     /// ESCO occupations and skills set by coding free text (imports with
@@ -261,6 +265,15 @@ pub struct RejectedItem {
     pub index: usize,
     pub identifier: Option<String>,
     pub reason: String,
+}
+
+/// A posting read from a JSON-LD block that needed repairs, and which.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RepairedItem {
+    /// 0-based position among the postings of the feed.
+    pub index: usize,
+    pub identifier: Option<String>,
+    pub repairs: Vec<Repair>,
 }
 
 /// A posting skipped as a duplicate of another source's vacancy.
@@ -461,6 +474,13 @@ pub fn import_document_coded(
     let mut drafts: Vec<(usize, VacancyDraft, Option<store::coding::CodingRecord>)> = Vec::new();
     let mut first_index: HashMap<String, usize> = HashMap::new();
     for item in items {
+        if !item.repairs.is_empty() {
+            report.repaired.push(RepairedItem {
+                index: item.index,
+                identifier: item.identifier.clone(),
+                repairs: item.repairs.clone(),
+            });
+        }
         let draft = item
             .posting
             .and_then(|posting| posting.to_draft(geography, &origin, now));
@@ -1080,6 +1100,7 @@ fn run_scheduled(
                 unchanged = report.unchanged,
                 duplicates = report.duplicates,
                 rejected = report.rejected.len(),
+                repaired = report.repaired.len(),
                 duration_ms = report.duration_ms,
                 "feed imported"
             );
@@ -1090,6 +1111,16 @@ fn run_scheduled(
                     identifier = item.identifier.as_deref().unwrap_or(""),
                     reason = %item.reason,
                     "feed item rejected"
+                );
+            }
+            for item in &report.repaired {
+                let repairs: Vec<&str> = item.repairs.iter().map(|r| r.code()).collect();
+                tracing::info!(
+                    feed = %report.source,
+                    index = item.index,
+                    identifier = item.identifier.as_deref().unwrap_or(""),
+                    repairs = %repairs.join(","),
+                    "feed item repaired"
                 );
             }
         }

@@ -165,14 +165,15 @@ pub fn run(ctx: &Context, what: ImportWhat) -> Result<(), CliError> {
                 return print_json(&report);
             }
             println!(
-                "{}: {} items, {} created, {} updated, {} unchanged, {} duplicates of other sources, {} rejected",
+                "{}: {} items, {} created, {} updated, {} unchanged, {} duplicates of other sources, {} rejected, {} repaired",
                 report.source,
                 report.items_seen,
                 report.created,
                 report.updated,
                 report.unchanged,
                 report.duplicates,
-                report.rejected.len()
+                report.rejected.len(),
+                report.repaired.len()
             );
             for item in &report.rejected {
                 println!(
@@ -180,6 +181,15 @@ pub fn run(ctx: &Context, what: ImportWhat) -> Result<(), CliError> {
                     item.index,
                     item.identifier.as_deref().unwrap_or("no identifier"),
                     item.reason
+                );
+            }
+            for item in &report.repaired {
+                let repairs: Vec<&str> = item.repairs.iter().map(|r| r.code()).collect();
+                println!(
+                    "  repaired item {} ({}): {}",
+                    item.index,
+                    item.identifier.as_deref().unwrap_or("no identifier"),
+                    repairs.join(", ")
                 );
             }
         }

@@ -235,6 +235,14 @@ fn tokens_are_printed_once_and_only_their_hash_is_stored() {
     assert_eq!(refused.status.code(), Some(1));
 }
 
+/// `org add` of an employer through `run`: its id.
+fn add_employer(run: impl Fn(&[&str]) -> Output) -> String {
+    let out = stdout(&run(&[
+        "org", "add", "--kind", "employer", "--name", "Rekry Oy",
+    ]));
+    out.split_whitespace().nth(1).unwrap().to_owned()
+}
+
 #[test]
 fn import_vacancies_from_a_jobposting_file() {
     let tmp = tempfile::tempdir().unwrap();
@@ -245,10 +253,7 @@ fn import_vacancies_from_a_jobposting_file() {
             .output()
             .unwrap()
     };
-    let out = stdout(&run(&[
-        "org", "add", "--kind", "employer", "--name", "Rekry Oy",
-    ]));
-    let org = out.split_whitespace().nth(1).unwrap().to_owned();
+    let org = add_employer(run);
     let feed = tmp.path().join("jobs.json");
     std::fs::write(
         &feed,
@@ -343,6 +348,161 @@ fn import_vacancies_from_a_jobposting_file() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("/no/such/feed.json"));
 }
+
+/// JSON-LD that strict JSON rejects (the fixtures of
+/// `fixtures/test/jsonld/lenient/`, one kind of repair each and one with
+/// several) is imported and reported `repaired` with what was repaired; a
+/// file with a block that stays unreadable writes nothing. Reading is the
+/// same on every backend and each import is a process of some seconds, so
+/// PostgreSQL imports the fixture with every repair and the failing one;
+/// SQLite imports them all.
+fn import_repaired_jsonld(db: TestDb) {
+    let every_kind = db.store.backend() == indexer::store::Backend::Sqlite;
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        kohtaanto(tmp.path())
+            .env("KOHTAANTO_DATA_DIR", "data")
+            .env("KOHTAANTO_DATABASE_URL", &db.url)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let org = add_employer(run);
+    let fixtures = fixtures_dir().join("test/jsonld/lenient");
+    let import = |name: &str, json: bool| {
+        let file = fixtures.join(name).display().to_string();
+        let mut args = vec![
+            "import",
+            "vacancies",
+            &file,
+            "--source",
+            "sivut",
+            "--owner-org",
+            &org,
+        ];
+        if json {
+            args.push("--json");
+        }
+        run(&args)
+    };
+    let vacancies = || {
+        db.store
+            .read(indexer::store::vacancies::count_vacancies)
+            .unwrap()
+    };
+    let mut total = 0;
+    for (name, expected) in [
+        ("cdata-wrapper.html", vec![("KV-2026-031", "cdata_wrapper")]),
+        (
+            "html-comment-wrapper.html",
+            vec![("VASA-2026-112", "html_comment_wrapper")],
+        ),
+        ("entity-encoded.html", vec![("KT-88", "entity_encoded")]),
+        (
+            "control-characters.json",
+            vec![("NL-SE-204", "control_characters")],
+        ),
+        ("invalid-escapes.html", vec![("RK-19", "invalid_escapes")]),
+        (
+            "combined.html",
+            vec![
+                (
+                    "KSR-41",
+                    "html_comment_wrapper,control_characters,trailing_commas,invalid_escapes",
+                ),
+                (
+                    "KSR-42",
+                    "html_comment_wrapper,control_characters,trailing_commas,invalid_escapes",
+                ),
+            ],
+        ),
+        ("commented-out.html", vec![]),
+    ]
+    .into_iter()
+    .filter(|(name, _)| every_kind || *name == "combined.html")
+    {
+        let report: serde_json::Value = serde_json::from_str(&stdout(&import(name, true))).unwrap();
+        let created = expected.len().max(1);
+        assert_eq!(report["created"], created, "{name}: {report}");
+        assert_eq!(
+            report["rejected"],
+            serde_json::json!([]),
+            "{name}: {report}"
+        );
+        let repaired: Vec<(String, String)> = report["repaired"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|item| {
+                let codes: Vec<&str> = item["repairs"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|c| c.as_str().unwrap())
+                    .collect();
+                (
+                    item["identifier"].as_str().unwrap().to_owned(),
+                    codes.join(","),
+                )
+            })
+            .collect();
+        let expected: Vec<(String, String)> = expected
+            .iter()
+            .map(|(id, codes)| ((*id).to_owned(), (*codes).to_owned()))
+            .collect();
+        assert_eq!(repaired, expected, "{name}: {report}");
+        total += created;
+        assert_eq!(vacancies(), total as i64, "{name}");
+    }
+    // The stored vacancy holds the text the page meant.
+    let stored = db
+        .store
+        .read(|c| indexer::store::vacancies::find_vacancy_by_source(c, "sivut", "KSR-42"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        stored.draft.description,
+        "Työnjohtaja Oulun kohteeseen, 'heti' alkaen."
+    );
+
+    // The text report names each repaired item and its repairs.
+    let text = stdout(&import("trailing-commas.json", false));
+    assert!(
+        text.contains("2 items, 2 created, 0 updated, 0 unchanged, 0 duplicates of other sources, 0 rejected, 2 repaired"),
+        "{text}"
+    );
+    for line in [
+        "  repaired item 0 (TS-2026-7): trailing_commas",
+        "  repaired item 1 (TS-2026-8): trailing_commas",
+    ] {
+        assert!(text.lines().any(|l| l == line), "{text}");
+    }
+    total += 2;
+    assert_eq!(vacancies(), total as i64);
+
+    // A readable posting and a block no rule repairs: refused whole, with
+    // strict JSON's reason, and nothing written.
+    let outbox = db.store.read(indexer::store::outbox::last_id).unwrap();
+    let failed = import("unreadable.html", true);
+    assert_eq!(failed.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&failed.stderr);
+    assert!(
+        err.contains("JSON-LD block 2 is not valid JSON: key must be a string at line 4"),
+        "{err}"
+    );
+    assert_eq!(vacancies(), total as i64);
+    assert_eq!(
+        db.store.read(indexer::store::outbox::last_id).unwrap(),
+        outbox
+    );
+    assert!(db
+        .store
+        .read(|c| indexer::store::vacancies::find_vacancy_by_source(c, "sivut", "LL-5"))
+        .unwrap()
+        .is_none());
+}
+
+on_every_backend!(import_repaired_jsonld);
 
 #[test]
 fn match_from_the_command_line_with_explanations() {

@@ -11,7 +11,9 @@
 //! Every posting is checked on its own: [`parse_document`] fails only when the
 //! document as a whole cannot be read, and otherwise returns one
 //! [`ParsedItem`] per posting, each either a [`JobPosting`] or the reason it
-//! was refused. `docs/feeds.md` lists the field mapping.
+//! was refused. A block that strict JSON rejects gets a second, lenient
+//! pass ([`lenient_json`]); its postings carry the repairs that made it
+//! readable. `docs/feeds.md` lists the field mapping.
 
 use std::collections::{HashMap, HashSet};
 
@@ -23,6 +25,10 @@ use matcher::domain::{
 use matcher::geography::{fold_name, Geography};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
+
+pub use super::entities::decode_entities;
+use super::entities::decode_entity;
+use super::lenient_json::{self, Repair};
 
 /// Hours in a working month, to turn an hourly wage into a monthly one
 /// (the usual Finnish full-time month is 160 h).
@@ -51,6 +57,9 @@ pub struct ParsedItem {
     pub identifier: Option<String>,
     /// The posting, or why it was refused.
     pub posting: Result<JobPosting, String>,
+    /// What the lenient pass repaired in the JSON the posting was read
+    /// from; empty when that was valid JSON.
+    pub repairs: Vec<Repair>,
 }
 
 /// A posting as read from the feed: text cleaned, codes recognised, salary
@@ -120,11 +129,13 @@ pub struct VacancyOrigin<'a> {
 pub fn parse_document(text: &str) -> Result<Vec<ParsedItem>, DocumentError> {
     let text = text.trim_start_matches('\u{feff}').trim_start();
     let mut roots = Vec::new();
+    // A JSON file may come wrapped in CDATA or a comment, as script blocks do.
+    let is_json = text.starts_with(['{', '[']) || lenient_json::is_wrapped_json(text);
     match text.chars().next() {
-        Some('{') | Some('[') => {
-            let value: Value = serde_json::from_str(text)
+        Some(_) if is_json => {
+            let (value, repairs) = lenient_json::parse(text)
                 .map_err(|e| document_error(format!("invalid JSON: {e}")))?;
-            roots.push((value, Scope::Root));
+            roots.push((value, Scope::Root, repairs));
         }
         Some('<') => {
             let blocks = json_ld_blocks(text);
@@ -134,10 +145,10 @@ pub fn parse_document(text: &str) -> Result<Vec<ParsedItem>, DocumentError> {
                 ));
             }
             for (i, block) in blocks.iter().enumerate() {
-                let value: Value = serde_json::from_str(block).map_err(|e| {
+                let (value, repairs) = lenient_json::parse(block).map_err(|e| {
                     document_error(format!("JSON-LD block {} is not valid JSON: {e}", i + 1))
                 })?;
-                roots.push((value, Scope::HtmlBlock));
+                roots.push((value, Scope::HtmlBlock, repairs));
             }
         }
         Some(_) => {
@@ -149,7 +160,7 @@ pub fn parse_document(text: &str) -> Result<Vec<ParsedItem>, DocumentError> {
     }
 
     let mut nodes = HashMap::new();
-    for (root, _) in &roots {
+    for (root, _, _) in &roots {
         index_nodes(root, &mut nodes);
     }
     let mut collector = Collector {
@@ -157,10 +168,11 @@ pub fn parse_document(text: &str) -> Result<Vec<ParsedItem>, DocumentError> {
         seen: HashSet::new(),
         out: Vec::new(),
     };
-    for (root, scope) in &roots {
+    for (root, scope, _) in &roots {
         collector.visit(root, *scope)?;
     }
     let candidates = collector.out;
+    let repaired = RepairedNodes::of(&roots);
     Ok(candidates
         .into_iter()
         .enumerate()
@@ -171,15 +183,54 @@ pub fn parse_document(text: &str) -> Result<Vec<ParsedItem>, DocumentError> {
                     index,
                     identifier,
                     posting: JobPosting::from_node(node, &nodes),
+                    repairs: repaired.of_node(node),
                 }
             }
             Candidate::NotAPosting(node, reason) => ParsedItem {
                 index,
                 identifier: read_identifier(node, &nodes).ok().flatten(),
                 posting: Err(reason),
+                repairs: repaired.of_node(node),
             },
         })
         .collect())
+}
+
+/// The objects of the blocks the lenient pass repaired, with the repairs.
+/// A posting belongs to the block it is written in, which need not be the
+/// one that lists it (a reference by `@id` reaches across blocks).
+struct RepairedNodes<'a> {
+    nodes: HashMap<*const Map<String, Value>, &'a [Repair]>,
+}
+
+impl<'a> RepairedNodes<'a> {
+    fn of(roots: &'a [(Value, Scope, Vec<Repair>)]) -> RepairedNodes<'a> {
+        fn walk<'a>(
+            value: &'a Value,
+            repairs: &'a [Repair],
+            nodes: &mut HashMap<*const Map<String, Value>, &'a [Repair]>,
+        ) {
+            match value {
+                Value::Array(items) => items.iter().for_each(|v| walk(v, repairs, nodes)),
+                Value::Object(map) => {
+                    nodes.insert(map as *const _, repairs);
+                    map.values().for_each(|v| walk(v, repairs, nodes));
+                }
+                _ => {}
+            }
+        }
+        let mut nodes = HashMap::new();
+        for (root, _, repairs) in roots.iter().filter(|(_, _, r)| !r.is_empty()) {
+            walk(root, repairs, &mut nodes);
+        }
+        RepairedNodes { nodes }
+    }
+
+    fn of_node(&self, node: &Map<String, Value>) -> Vec<Repair> {
+        self.nodes
+            .get(&(node as *const _))
+            .map_or_else(Vec::new, |r| r.to_vec())
+    }
 }
 
 /// Where a JSON value sits, which decides what an object without a
@@ -1456,101 +1507,11 @@ fn find_ci(haystack: &str, from: usize, needle: &str) -> Option<usize> {
         .find(|&i| hay[i..i + needle.len()].eq_ignore_ascii_case(needle))
 }
 
-/// Decodes every entity in `text`.
-pub fn decode_entities(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    while i < text.len() {
-        let rest = &text[i..];
-        if rest.starts_with('&') {
-            if let Some((decoded, len)) = decode_entity(rest) {
-                out.push_str(&decoded);
-                i += len;
-                continue;
-            }
-        }
-        let c = rest.chars().next().unwrap_or(' ');
-        out.push(c);
-        i += c.len_utf8();
-    }
-    out
-}
-
-/// The entity at the start of `text` (`&amp;`, `&#228;`, `&#xE4;`) and its
-/// length in bytes, or `None` when it is not one.
-fn decode_entity(text: &str) -> Option<(String, usize)> {
-    // Entity names are short ASCII: look for the ';' among the next bytes.
-    let end = text.as_bytes().iter().take(34).position(|b| *b == b';')?;
-    let name = text.get(1..end)?;
-    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'#') {
-        return None;
-    }
-    let len = end + 1;
-    if let Some(number) = name.strip_prefix('#') {
-        let code = match number.strip_prefix(['x', 'X']) {
-            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-            None => number.parse::<u32>().ok()?,
-        };
-        let c = char::from_u32(code)
-            .filter(|c| *c != '\0')
-            .unwrap_or('\u{fffd}');
-        return Some((c.to_string(), len));
-    }
-    let decoded = match name {
-        "amp" => "&",
-        "lt" => "<",
-        "gt" => ">",
-        "quot" => "\"",
-        "apos" => "'",
-        "nbsp" => " ",
-        "shy" => "",
-        "auml" => "ä",
-        "Auml" => "Ä",
-        "ouml" => "ö",
-        "Ouml" => "Ö",
-        "aring" => "å",
-        "Aring" => "Å",
-        "uuml" => "ü",
-        "Uuml" => "Ü",
-        "eacute" => "é",
-        "Eacute" => "É",
-        "egrave" => "è",
-        "aacute" => "á",
-        "oslash" => "ø",
-        "Oslash" => "Ø",
-        "aelig" => "æ",
-        "AElig" => "Æ",
-        "scaron" => "š",
-        "Scaron" => "Š",
-        "zcaron" => "ž",
-        "Zcaron" => "Ž",
-        "szlig" => "ß",
-        "ndash" => "–",
-        "mdash" => "—",
-        "hellip" => "…",
-        "lsquo" => "‘",
-        "rsquo" => "’",
-        "ldquo" => "“",
-        "rdquo" => "”",
-        "laquo" => "«",
-        "raquo" => "»",
-        "bull" => "•",
-        "middot" => "·",
-        "euro" => "€",
-        "copy" => "©",
-        "reg" => "®",
-        "trade" => "™",
-        "deg" => "°",
-        "times" => "×",
-        _ => return None,
-    };
-    Some((decoded.to_owned(), len))
-}
-
 /// The contents of the `<script type="application/ld+json">` blocks of an
-/// HTML page, in page order. Comments are skipped, attributes may be quoted
-/// either way or not at all, and a block wrapped in `<!-- … -->` or
-/// `<![CDATA[ … ]]>` is unwrapped.
+/// HTML page, trimmed, in page order. Comments are skipped (a block inside
+/// one is not read) and attributes may be quoted either way or not at all.
+/// A `<!-- … -->` or `<![CDATA[ … ]]>` wrapper inside a block is left to
+/// [`lenient_json`], which reports it.
 pub fn json_ld_blocks(html: &str) -> Vec<&str> {
     let mut blocks = Vec::new();
     let bytes = html.as_bytes();
@@ -1584,7 +1545,7 @@ pub fn json_ld_blocks(html: &str) -> Vec<&str> {
                     .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"))
         });
         if is_json_ld {
-            let content = unwrap_block(&html[open_end..close]);
+            let content = html[open_end..close].trim();
             if !content.is_empty() {
                 blocks.push(content);
             }
@@ -1651,25 +1612,6 @@ fn script_attributes(html: &str, from: usize) -> (Vec<(String, String)>, usize) 
     }
 }
 
-/// Strips the `<!-- … -->` or `<![CDATA[ … ]]>` (possibly behind `//`)
-/// that old pages wrap script content in.
-fn unwrap_block(content: &str) -> &str {
-    let mut text = content.trim();
-    for (open, close) in [
-        ("<!--", "-->"),
-        ("<![CDATA[", "]]>"),
-        ("//<![CDATA[", "//]]>"),
-    ] {
-        if let Some(inner) = text.strip_prefix(open) {
-            text = inner.trim();
-            if let Some(inner) = text.strip_suffix(close) {
-                text = inner.trim();
-            }
-        }
-    }
-    text
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests {
@@ -1715,7 +1657,11 @@ mod tests {
             </head></html>"#;
         assert_eq!(
             json_ld_blocks(html),
-            vec![r#"{"a": "</p>"}"#, "[1]", r#"{"b": 2}"#]
+            vec![
+                r#"{"a": "</p>"}"#,
+                "<!--\n              [1]\n            -->",
+                "//<![CDATA[\n            {\"b\": 2}\n            //]]>"
+            ]
         );
         assert!(json_ld_blocks("<p>no scripts</p>").is_empty());
         assert!(json_ld_blocks("<script type=\"application/ld+json\">{\"open\":").is_empty());

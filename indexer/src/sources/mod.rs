@@ -7,14 +7,18 @@
 //! the line and the reason, so that an operator can drop in a newer official
 //! export and be told exactly what is wrong with it.
 //!
-//! [`jobposting`] reads external vacancies (schema.org `JobPosting` feeds);
+//! [`jobposting`] reads external vacancies (schema.org `JobPosting` feeds),
+//! with [`lenient_json`] as its second pass for JSON-LD blocks that strict
+//! JSON rejects and [`entities`] for HTML character references;
 //! `crate::feeds` fetches and imports them.
 
 pub mod classifications;
+pub mod entities;
 pub mod esco;
 pub(crate) mod files;
 pub mod geo;
 pub mod jobposting;
+pub mod lenient_json;
 
 pub use classifications::load_industries_dir;
 pub use esco::load_taxonomy_dir;

@@ -31,6 +31,7 @@ mod crud;
 mod feeds;
 mod generate;
 mod index;
+mod lenient;
 mod matching;
 mod normalize;
 mod outcomes;
