@@ -29,6 +29,7 @@ mod architecture;
 mod browser;
 mod cli;
 mod contract;
+mod crash;
 mod effectiveness;
 mod faults;
 mod health;
