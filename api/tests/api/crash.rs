@@ -26,7 +26,7 @@ use serde_json::{json, Value};
 use crate::support::{check_json, kohtaanto, with_store, Random, Server};
 
 /// Kills per backend unless `KOHTAANTO_CRASH_KILLS` says otherwise.
-const DEFAULT_KILLS: usize = 4;
+const DEFAULT_KILLS: usize = 3;
 /// Writer threads per kind of record.
 const WRITERS: u64 = 2;
 
@@ -244,14 +244,16 @@ impl Writer {
 }
 
 /// The two organizations the writers act for, with their tokens.
-struct Writers {
-    employer: OrgId,
-    employer_token: String,
-    office: OrgId,
-    adviser_token: String,
+pub struct Writers {
+    pub employer: OrgId,
+    pub employer_token: String,
+    pub office: OrgId,
+    pub adviser_token: String,
 }
 
-fn seed(store: &Store) -> Writers {
+/// A small generated population, plus an employer and an employment office
+/// with one token each.
+pub fn seed(store: &Store) -> Writers {
     let spec = PopulationSpec {
         profiles: 60,
         vacancies: 20,
@@ -481,7 +483,7 @@ fn verify(model: &mut Model, store: &Store, w: &Writers, port: u16) {
 }
 
 /// Wait (bounded) until the index has caught up, then require no drift.
-fn index_catches_up(dir: &Path, url: &str, index_dir: &Path) {
+pub fn index_catches_up(dir: &Path, url: &str, index_dir: &Path) {
     let started = Instant::now();
     loop {
         let (code, report) = check_json(dir, url, index_dir);
@@ -511,7 +513,9 @@ fn audit_verifies(dir: &Path, url: &str, index_dir: &Path) {
     );
 }
 
-fn serve(dir: &Path, url: &str, index_dir: &Path) -> Server {
+/// `kohtaanto serve` on a random port over this store and index, with a
+/// rate limit no load test reaches.
+pub fn serve(dir: &Path, url: &str, index_dir: &Path) -> Server {
     let mut command = kohtaanto(dir);
     command
         .args(["serve", "--bind", "127.0.0.1:0"])
@@ -533,11 +537,17 @@ fn kill_nine_under_write_load(db: TestDb) {
     let mut model = Model::default();
     let mut server = serve(tmp.path(), &db.url, &index_dir);
     for round in 0..=kills {
-        eprintln!("round {round}: serving at {:.1} s", started.elapsed().as_secs_f64());
+        eprintln!(
+            "round {round}: serving at {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
         verify(&mut model, &db.store, &w, server.port);
         index_catches_up(tmp.path(), &db.url, &index_dir);
         audit_verifies(tmp.path(), &db.url, &index_dir);
-        eprintln!("round {round}: checked at {:.1} s", started.elapsed().as_secs_f64());
+        eprintln!(
+            "round {round}: checked at {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
         if round == kills {
             break;
         }

@@ -35,6 +35,7 @@ mod faults;
 mod health;
 mod index;
 mod introductions;
+mod nodes;
 mod outreach;
 mod profile_import;
 mod profiles;
