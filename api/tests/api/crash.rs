@@ -85,6 +85,9 @@ fn agrees(sent: &Value, stored: &Value) -> bool {
     }
 }
 
+/// A change without an answer: the record is now one of these (None: gone).
+type Outcomes = Vec<Option<Known>>;
+
 /// A record as the writers know it.
 #[derive(Debug, Clone)]
 struct Known {
@@ -98,8 +101,8 @@ struct Known {
 struct Model {
     live: BTreeMap<(Kind, i64), Known>,
     gone: Vec<(Kind, i64)>,
-    /// A change without an answer: the record is one of these (None: gone).
-    unsure: Vec<((Kind, i64), Vec<Option<Known>>)>,
+    /// Changes without an answer.
+    unsure: Vec<((Kind, i64), Outcomes)>,
     /// Creates without an answer.
     pending: Vec<(Kind, Value)>,
     acknowledged: u64,
@@ -121,7 +124,7 @@ struct Writer {
 struct Outcome {
     owned: Vec<(i64, Known)>,
     gone: Vec<i64>,
-    unsure: Vec<(i64, Vec<Option<Known>>)>,
+    unsure: Vec<(i64, Outcomes)>,
     pending: Vec<Value>,
     acknowledged: u64,
     unacknowledged: u64,
