@@ -2,8 +2,6 @@
 //! takes a bulk load, and two servers each keeping their own index by
 //! tailing one store's outbox. Both backends.
 
-use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
@@ -13,35 +11,7 @@ use indexer::store::{orgs, profiles, vacancies, Store};
 use indexer::testkit::TestDb;
 use matcher::domain::*;
 
-use crate::support::{kohtaanto, Server};
-
-/// A small deterministic random sequence (xorshift), seeded per run and
-/// printed so that a failing run can be repeated.
-struct Random(u64);
-
-impl Random {
-    fn new() -> Random {
-        let seed = std::env::var("KOHTAANTO_TEST_SEED")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or_else(|| {
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .unwrap()
-                    .as_nanos() as u64
-                    | 1
-            });
-        eprintln!("random seed {seed} (KOHTAANTO_TEST_SEED to repeat)");
-        Random(seed)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % n
-    }
-}
+use crate::support::{check_json, kohtaanto, with_store, Random, Server};
 
 fn seeded(store: &Store) -> OrgId {
     let spec = PopulationSpec {
@@ -131,27 +101,6 @@ fn bulk_load(store: &Store, owner: OrgId, rounds: u64, seed: u64) {
         // Spread the load over several seconds so that kills land inside it.
         std::thread::sleep(Duration::from_millis(40));
     }
-}
-
-fn with_store(command: &mut Command, url: &str, index_dir: &Path) {
-    command
-        .env("KOHTAANTO_DATABASE_URL", url)
-        .env("KOHTAANTO_INDEX_DIR", index_dir)
-        .env("KOHTAANTO_DATA_DIR", index_dir.parent().unwrap());
-}
-
-fn check_json(dir: &Path, url: &str, index_dir: &Path) -> (Option<i32>, serde_json::Value) {
-    let mut command = kohtaanto(dir);
-    command.args(["index", "check", "--json"]);
-    with_store(&mut command, url, index_dir);
-    let out = command.output().unwrap();
-    let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
-        panic!(
-            "index check printed no JSON: {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    (out.status.code(), json)
 }
 
 fn kill_nine_during_bulk_load(db: &TestDb) {

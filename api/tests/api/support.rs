@@ -156,9 +156,70 @@ impl Server {
     }
 }
 
+impl Server {
+    /// SIGKILL, as a crash or the kernel's OOM killer would; waits until
+    /// the process is gone.
+    pub fn kill_nine(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// A small deterministic random sequence (xorshift), seeded per run and
+/// printed so that a failing run can be repeated.
+pub struct Random(pub u64);
+
+impl Random {
+    pub fn new() -> Random {
+        let seed = std::env::var("KOHTAANTO_TEST_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| {
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap()
+                    .as_nanos() as u64
+                    | 1
+            });
+        eprintln!("random seed {seed} (KOHTAANTO_TEST_SEED to repeat)");
+        Random(seed)
+    }
+
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+}
+
+/// Point a `kohtaanto` command at this store and index directory (its data
+/// directory is the index directory's parent).
+pub fn with_store(command: &mut Command, url: &str, index_dir: &Path) {
+    command
+        .env("KOHTAANTO_DATABASE_URL", url)
+        .env("KOHTAANTO_INDEX_DIR", index_dir)
+        .env("KOHTAANTO_DATA_DIR", index_dir.parent().unwrap());
+}
+
+/// `kohtaanto index check --json` on this store and index: exit code and report.
+pub fn check_json(dir: &Path, url: &str, index_dir: &Path) -> (Option<i32>, serde_json::Value) {
+    let mut command = kohtaanto(dir);
+    command.args(["index", "check", "--json"]);
+    with_store(&mut command, url, index_dir);
+    let out = command.output().unwrap();
+    let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
+        panic!(
+            "index check printed no JSON: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code(), json)
 }
