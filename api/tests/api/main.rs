@@ -29,6 +29,7 @@ mod architecture;
 mod browser;
 mod cli;
 mod contract;
+mod disk;
 mod effectiveness;
 mod faults;
 mod health;
