@@ -190,6 +190,16 @@ pub const PROBLEMS: &[(&str, u16, &str)] = &[
         503,
         "the request took too long (see Retry-After)",
     ),
+    (
+        "storage_full",
+        507,
+        "the server's disk is full: writes are refused until space is freed, reads go on",
+    ),
+    (
+        "storage_read_only",
+        503,
+        "the server's storage has turned read-only: writes are refused, reads go on",
+    ),
 ];
 
 /// The status of a problem code of [`PROBLEMS`].
@@ -346,6 +356,23 @@ impl From<indexer::store::StoreError> for ApiError {
             )) => {
                 tracing::warn!(error = %e, "database connection lost");
                 ApiError::unavailable("database_unavailable", "the database is not reachable")
+            }
+            // The machine's state, not the caller's fault nor a bug: say
+            // so (without paths or file names) and log it for the operator.
+            E::StorageFull(_) => {
+                tracing::warn!(error = %e, "storage full; write refused");
+                ApiError::new(
+                    StatusCode::INSUFFICIENT_STORAGE,
+                    e.code(),
+                    "the server's storage is full; the change was not made",
+                )
+            }
+            E::ReadOnly(_) => {
+                tracing::warn!(error = %e, "storage read-only; write refused");
+                ApiError::unavailable(
+                    e.code(),
+                    "the server's storage is read-only; the change was not made",
+                )
             }
             E::InvalidUrl(_) | E::Migration(_) | E::Database(_) => ApiError::internal(&e),
         }

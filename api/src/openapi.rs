@@ -157,6 +157,10 @@ fn contract(op: &mut Value, e: &Endpoint) {
             "rate_limited",
             "database_unavailable",
             "timeout",
+            // Every authenticated call may write: the change itself, or
+            // the audit event and match log a read leaves.
+            "storage_full",
+            "storage_read_only",
         ]);
     }
     if e.path == "/readyz" {

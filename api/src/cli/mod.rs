@@ -54,6 +54,14 @@ pub enum CliError {
     Demo(#[from] api::demo::DemoError),
     #[error("cannot create data directory {path}: {reason}")]
     DataDir { path: String, reason: String },
+    /// A server would fail on its first write: refused before anything is
+    /// opened.
+    #[error("{what} {path} is not writable: {reason}")]
+    NotWritable {
+        what: &'static str,
+        path: String,
+        reason: String,
+    },
     #[error("cannot serve on {address}: {reason}")]
     Serve { address: String, reason: String },
     #[error(transparent)]
@@ -170,6 +178,23 @@ impl Context {
         })
     }
 
+    /// Fail unless this process can create, write and remove a file in
+    /// `dir` (named `what` in the message): a read-only file system, a full
+    /// disk or missing permissions.
+    pub fn ensure_writable(what: &'static str, dir: &std::path::Path) -> Result<(), CliError> {
+        let refused = |e: std::io::Error| CliError::NotWritable {
+            what,
+            path: dir.display().to_string(),
+            reason: io_reason(&e),
+        };
+        let probe = dir.join(format!(".kohtaanto-write-check-{}", std::process::id()));
+        let written = std::fs::write(&probe, b"kohtaanto\n")
+            .and_then(|()| std::fs::File::open(&probe)?.sync_all());
+        let removed = std::fs::remove_file(&probe);
+        written.map_err(refused)?;
+        removed.map_err(refused)
+    }
+
     /// Open (and migrate) the store; the data directory is created first
     /// when the store is the embedded SQLite file in it.
     pub fn store(&self) -> Result<Store, CliError> {
@@ -190,6 +215,16 @@ impl Context {
             index,
             matcher::scoring::ScoringConfig::default(),
         ))
+    }
+}
+
+/// An I/O error as the operating system words it ("Read-only file
+/// system"), without Rust's "(os error 30)".
+pub fn io_reason(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    match text.rfind(" (os error ") {
+        Some(at) if text.ends_with(')') => text[..at].to_owned(),
+        _ => text,
     }
 }
 

@@ -38,7 +38,10 @@ pub struct DemoArgs {
 }
 
 /// The configuration a server runs with: `--bind` applied, logging on,
-/// the data directory created (it holds the index and the demo tokens).
+/// the data directory created (it holds the index and the demo tokens) and
+/// found writable, with the index directory, before the store and the
+/// index are opened: a read-only or full file system is one clear line
+/// and exit 1, not a failure at the first write.
 fn prepare(ctx: &mut Context, server: &ServerArgs) -> Result<Store, CliError> {
     ctx.config.apply_flags(&Flags {
         data_dir: None,
@@ -46,7 +49,42 @@ fn prepare(ctx: &mut Context, server: &ServerArgs) -> Result<Store, CliError> {
     });
     init_logging(&ctx.config.log);
     ctx.create_data_dir()?;
-    ctx.store()
+    let data_dir = &ctx.config.data_dir;
+    Context::ensure_writable("data directory", data_dir)?;
+    // SQLite writes its file, journal and shared memory beside each other.
+    let sqlite_dir = match store::DatabaseUrl::parse(&ctx.config.database_url()) {
+        Ok(store::DatabaseUrl::Sqlite(file)) => file.parent().map(std::path::Path::to_path_buf),
+        _ => None,
+    };
+    let others = [
+        ("index directory", Some(ctx.config.index_dir())),
+        ("database directory", sqlite_dir),
+    ];
+    for (what, dir) in others {
+        let Some(dir) = dir.filter(|d| !d.as_os_str().is_empty() && !d.starts_with(data_dir))
+        else {
+            continue;
+        };
+        std::fs::create_dir_all(&dir).map_err(|e| CliError::NotWritable {
+            what,
+            path: dir.display().to_string(),
+            reason: super::io_reason(&e),
+        })?;
+        Context::ensure_writable(what, &dir)?;
+    }
+    match ctx.store() {
+        // The file itself read-only (or its journal): said the same way.
+        Err(CliError::Store(store::StoreError::ReadOnly(reason))) => Err(CliError::NotWritable {
+            what: "database",
+            // Parsed, so that a password never prints.
+            path: store::DatabaseUrl::parse(&ctx.config.database_url()).map_or_else(
+                |_| String::from("(the configured database)"),
+                |u| u.to_string(),
+            ),
+            reason,
+        }),
+        opened => opened,
+    }
 }
 
 pub fn run_demo(mut ctx: Context, args: DemoArgs) -> Result<(), CliError> {

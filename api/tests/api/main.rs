@@ -30,6 +30,7 @@ mod browser;
 mod cli;
 mod contract;
 mod crash;
+mod disk;
 mod effectiveness;
 mod faults;
 mod health;

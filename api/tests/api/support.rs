@@ -97,10 +97,16 @@ pub struct Server {
 impl Server {
     /// Start `command` and wait (up to 5 minutes: it may generate a
     /// population first) until it prints its address.
-    pub fn start(mut command: Command) -> Server {
+    pub fn start(command: Command) -> Server {
+        Server::start_with_stderr(command, Stdio::inherit())
+    }
+
+    /// [`Server::start`] with the server's stderr going to `stderr` (a
+    /// file, for a test that reads the log).
+    pub fn start_with_stderr(mut command: Command, stderr: Stdio) -> Server {
         let mut child = command
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(stderr)
             .spawn()
             .unwrap();
         let stdout = child.stdout.take().unwrap();
@@ -137,6 +143,11 @@ impl Server {
 }
 
 impl Server {
+    /// The exit status, once the process has ended.
+    pub fn exited(&mut self) -> Option<std::process::ExitStatus> {
+        self.child.try_wait().unwrap()
+    }
+
     /// Send SIGTERM and wait for the exit status.
     pub fn terminate(mut self) -> std::process::ExitStatus {
         let pid = self.child.id().to_string();

@@ -20,6 +20,10 @@ use crate::store::{profiles, vacancies, Store};
 pub const BATCH: i64 = 5_000;
 /// Writer memory for incremental sync.
 const SYNC_HEAP: usize = 64 << 20;
+/// Longest wait between two tries of a failing sync (a database restart,
+/// a full disk): short enough that the index catches up soon after the
+/// fault is gone, long enough that a lasting fault costs nothing.
+const MAX_BACKOFF: Duration = Duration::from_secs(10);
 
 /// What a sync run did.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -39,11 +43,25 @@ pub struct PurgeReport {
     pub files_removed: usize,
 }
 
+/// How often a sync that keeps failing says so again.
+const FAILING_REMINDER: Duration = Duration::from_secs(600);
+
+/// A run of failed sync tries.
+struct Failing {
+    since: Instant,
+    reminded: Instant,
+    retries: u64,
+}
+
 /// The one writer of this process's index.
 pub struct IndexSync {
     root: IndexRoot,
     index: SearchIndex,
-    writer: IndexWriter<TantivyDocument>,
+    /// `None` after a failed batch: a writer whose commit failed (a full
+    /// disk) holds half-applied operations and may have lost its indexing
+    /// threads, so it is dropped, and the next batch opens a fresh one on
+    /// the last commit.
+    writer: Option<IndexWriter<TantivyDocument>>,
     applied: i64,
     reference: ReferenceData,
 }
@@ -114,7 +132,7 @@ impl IndexSync {
         Ok(IndexSync {
             root,
             index,
-            writer,
+            writer: Some(writer),
             applied,
             reference,
         })
@@ -134,21 +152,41 @@ impl IndexSync {
     pub fn follow_swap(&mut self) -> Result<bool, IndexError> {
         match self.root.current()? {
             Some(dir) if dir != self.index.dir => {
+                // The old generation's writer goes first: a full disk may
+                // leave no room for two.
+                self.writer = None;
                 let index = SearchIndex::open(&dir)?;
                 let writer = open_writer(&index, 1, SYNC_HEAP)?;
                 self.applied = index.payload()?.outbox_id;
                 index.reader.reload()?;
                 self.index = index;
-                self.writer = writer;
+                self.writer = Some(writer);
                 Ok(true)
             }
             _ => Ok(false),
         }
     }
 
+    /// The writer, taken out for a batch: opened afresh on the last commit
+    /// when a failed batch dropped it.
+    fn take_writer(&mut self) -> Result<IndexWriter<TantivyDocument>, IndexError> {
+        if let Some(writer) = self.writer.take() {
+            return Ok(writer);
+        }
+        let writer = open_writer(&self.index, 1, SYNC_HEAP)?;
+        // The index holds what was committed last, whatever the failed
+        // batch got to.
+        self.applied = self.index.payload()?.outbox_id;
+        Ok(writer)
+    }
+
     /// Apply up to `limit` outbox entries in one commit; returns how many
-    /// were applied (0: the index is up to date).
+    /// were applied (0: the index is up to date). A batch that fails once
+    /// it has touched the writer drops the writer (`?` below), so nothing
+    /// of it counts as applied and the next try starts from the last commit.
     pub fn sync_batch(&mut self, store: &Store, limit: i64) -> Result<usize, IndexError> {
+        let writer = self.take_writer()?;
+        self.writer = Some(writer);
         let entries = store.read(|c| outbox::read_after(c, self.applied, limit))?;
         let Some(last) = entries.last().map(|e| e.id) else {
             return Ok(0);
@@ -170,37 +208,24 @@ impl IndexSync {
         let ids: Vec<ProfileId> = profile_ids.iter().map(|&id| ProfileId(id)).collect();
         let current_profiles = store.read(|c| profiles::get_profiles(c, &ids))?;
 
+        let mut writer = self.take_writer()?;
         let s = &self.index.schema;
         let (taxonomy, geography) = (&self.reference.taxonomy, &self.reference.geography);
         let mut analyzers = Analyzers::new(&self.index.lexicon);
         for id in &vacancy_ids {
-            self.writer
-                .delete_term(Term::from_field_text(s.doc_key, &vacancy_key(*id)));
+            writer.delete_term(Term::from_field_text(s.doc_key, &vacancy_key(*id)));
         }
         for id in &profile_ids {
-            self.writer
-                .delete_term(Term::from_field_text(s.doc_key, &profile_key(*id)));
+            writer.delete_term(Term::from_field_text(s.doc_key, &profile_key(*id)));
         }
         for v in &current_vacancies {
-            self.writer.add_document(vacancy_document(
-                s,
-                v,
-                taxonomy,
-                geography,
-                &mut analyzers,
-            ))?;
+            writer.add_document(vacancy_document(s, v, taxonomy, geography, &mut analyzers))?;
         }
         for p in &current_profiles {
-            self.writer.add_document(profile_document(
-                s,
-                p,
-                taxonomy,
-                geography,
-                &mut analyzers,
-            ))?;
+            writer.add_document(profile_document(s, p, taxonomy, geography, &mut analyzers))?;
         }
         commit_with(
-            &mut self.writer,
+            &mut writer,
             &CommitPayload {
                 outbox_id: last,
                 taxonomy: taxonomy.version().to_owned(),
@@ -208,6 +233,7 @@ impl IndexSync {
             },
         )?;
         self.applied = last;
+        self.writer = Some(writer);
         self.index.reader.reload()?;
         Ok(entries.len())
     }
@@ -237,26 +263,65 @@ impl IndexSync {
 
     /// Keep applying the outbox until `stop` is set: poll every `interval`
     /// when idle, go straight on while there is a backlog. Errors (a database
-    /// restart, say) are logged and retried with backoff.
+    /// restart, a full disk) are retried with backoff. A run of failures is
+    /// one warning when it starts (its details change from try to try: a
+    /// full disk fails in one file, then another), a reminder every
+    /// [`FAILING_REMINDER`], and one line when the index syncs again.
     pub fn run(&mut self, store: &Store, stop: &AtomicBool, interval: Duration) {
         let mut backoff = interval;
+        let mut failing: Option<Failing> = None;
         while !stop.load(Ordering::Relaxed) {
             let step = self
                 .follow_swap()
                 .and_then(|_| self.sync_batch(store, BATCH));
             match step {
-                Ok(0) => {
-                    backoff = interval;
-                    std::thread::sleep(interval);
-                }
                 Ok(n) => {
                     backoff = interval;
-                    tracing::debug!(entries = n, applied = self.applied, "index synced");
+                    if let Some(f) = failing.take() {
+                        tracing::info!(
+                            retries = f.retries,
+                            seconds = f.since.elapsed().as_secs(),
+                            applied = self.applied,
+                            "index sync recovered"
+                        );
+                    }
+                    if n == 0 {
+                        std::thread::sleep(interval);
+                    } else {
+                        tracing::debug!(entries = n, applied = self.applied, "index synced");
+                    }
                 }
                 Err(error) => {
-                    tracing::warn!(%error, "index sync failed; retrying");
+                    match &mut failing {
+                        None => {
+                            tracing::warn!(
+                                %error,
+                                applied = self.applied,
+                                "index sync failed; retrying with backoff until it succeeds"
+                            );
+                            failing = Some(Failing {
+                                since: Instant::now(),
+                                reminded: Instant::now(),
+                                retries: 0,
+                            });
+                        }
+                        Some(f) => {
+                            f.retries += 1;
+                            if f.reminded.elapsed() >= FAILING_REMINDER {
+                                f.reminded = Instant::now();
+                                tracing::warn!(
+                                    %error,
+                                    retries = f.retries,
+                                    seconds = f.since.elapsed().as_secs(),
+                                    "index sync still failing"
+                                );
+                            } else {
+                                tracing::debug!(%error, retries = f.retries, "index sync still failing");
+                            }
+                        }
+                    }
                     std::thread::sleep(backoff);
-                    backoff = (backoff * 2).min(Duration::from_secs(30));
+                    backoff = (backoff * 2).min(MAX_BACKOFF);
                 }
             }
         }
@@ -298,11 +363,13 @@ pub fn purge(sync: &mut IndexSync) -> Result<PurgeReport, IndexError> {
         ..PurgeReport::default()
     };
     drop(searcher);
+    let writer = sync.take_writer()?;
+    let writer = sync.writer.insert(writer);
     let segments = sync.index.index.searchable_segment_ids()?;
     if !segments.is_empty() {
-        sync.writer.merge(&segments).wait()?;
+        writer.merge(&segments).wait()?;
     }
-    let gc = sync.writer.garbage_collect_files().wait()?;
+    let gc = writer.garbage_collect_files().wait()?;
     report.files_removed = gc.deleted_files.len();
     sync.index.reader.reload()?;
     report.segments_after = sync.index.reader.searcher().segment_readers().len();

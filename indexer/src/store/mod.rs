@@ -140,9 +140,12 @@ impl DatabaseUrl {
                     "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
                      PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;",
                 )
-                .map_err(|e| StoreError::Connect {
-                    url: self.to_string(),
-                    reason: first_line(&e.to_string()),
+                .map_err(|e| match StoreError::from(e) {
+                    StoreError::Database(e) => StoreError::Connect {
+                        url: self.to_string(),
+                        reason: first_line(&e.to_string()),
+                    },
+                    fault => fault,
                 })?;
                 Ok(DbConnection::Sqlite(conn))
             }
@@ -199,8 +202,66 @@ pub enum StoreError {
     Conflict(String),
     #[error("invalid data: {0}")]
     Invalid(String),
+    /// The disk under the database is full (SQLite `SQLITE_FULL` or a write
+    /// I/O error, PostgreSQL SQLSTATE 53100): writes fail, reads go on.
+    #[error("storage full: {0}")]
+    StorageFull(String),
+    /// The database cannot be written at all (SQLite on a read-only file or
+    /// file system).
+    #[error("storage read-only: {0}")]
+    ReadOnly(String),
     #[error("database error: {0}")]
-    Database(#[from] diesel::result::Error),
+    Database(diesel::result::Error),
+}
+
+impl From<diesel::result::Error> for StoreError {
+    /// A lack of space or a read-only file is a state of the machine, not a
+    /// bug: it gets its own variant so that callers can say so.
+    fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::Error;
+        let fault = match &e {
+            Error::DatabaseError(_, info) => {
+                storage_fault(info.message()).or_else(|| info.hint().and_then(storage_fault))
+            }
+            _ => None,
+        };
+        match fault {
+            Some(StorageFault::Full) => StoreError::StorageFull(first_line(&e.to_string())),
+            Some(StorageFault::ReadOnly) => StoreError::ReadOnly(first_line(&e.to_string())),
+            None => StoreError::Database(e),
+        }
+    }
+}
+
+/// A failure of the storage under the database rather than of a query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum StorageFault {
+    Full,
+    ReadOnly,
+}
+
+/// Classify a database error message. diesel hands over SQLite's message
+/// (`sqlite3_errmsg`: fixed English texts) but neither SQLite's result code
+/// nor PostgreSQL's SQLSTATE, so the texts are what there is: SQLite's
+/// `SQLITE_FULL` and `SQLITE_IOERR` (a failed write is most often a full
+/// disk; a read error shows up as a corrupt page instead), PostgreSQL's
+/// `disk_full` (53100: "could not extend file …: No space left on device",
+/// hint "Check free disk space.").
+fn storage_fault(message: &str) -> Option<StorageFault> {
+    const FULL: &[&str] = &[
+        "database or disk is full",
+        "disk I/O error",
+        "No space left on device",
+        "Check free disk space",
+    ];
+    const READ_ONLY: &[&str] = &["readonly database", "Read-only file system"];
+    if FULL.iter().any(|m| message.contains(m)) {
+        Some(StorageFault::Full)
+    } else if READ_ONLY.iter().any(|m| message.contains(m)) {
+        Some(StorageFault::ReadOnly)
+    } else {
+        None
+    }
 }
 
 impl StoreError {
@@ -212,6 +273,8 @@ impl StoreError {
             StoreError::NotFound { .. } => "not_found",
             StoreError::Conflict(_) => "conflict",
             StoreError::Invalid(_) => "invalid_data",
+            StoreError::StorageFull(_) => "storage_full",
+            StoreError::ReadOnly(_) => "storage_read_only",
             StoreError::Database(_) => "database_error",
         }
     }
@@ -243,8 +306,11 @@ impl ManageConnection for ConnectionManager {
         conn.batch_execute("SELECT 1").map_err(StoreError::from)
     }
 
-    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
-        false
+    /// A connection whose transaction could not be closed (SQLite may roll
+    /// a transaction back by itself on `SQLITE_FULL`, so diesel's own
+    /// rollback then fails) is dropped rather than handed out again.
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        std::thread::panicking() || diesel::r2d2::R2D2Connection::is_broken(conn)
     }
 }
 
@@ -372,7 +438,14 @@ pub fn run_migrations(conn: &mut DbConnection) -> Result<Vec<String>, StoreError
             .run_pending_migrations(POSTGRES_MIGRATIONS)
             .map(|v| v.iter().map(|m| m.to_string()).collect()),
     };
-    applied.map_err(|e| StoreError::Migration(first_line(&e.to_string())))
+    applied.map_err(|e| {
+        let reason = first_line(&e.to_string());
+        match storage_fault(&reason) {
+            Some(StorageFault::Full) => StoreError::StorageFull(reason),
+            Some(StorageFault::ReadOnly) => StoreError::ReadOnly(reason),
+            None => StoreError::Migration(reason),
+        }
+    })
 }
 
 /// The current time as the store keeps it: UTC, microsecond precision (what
@@ -411,6 +484,31 @@ mod tests {
             DatabaseUrl::parse("  "),
             Err(StoreError::InvalidUrl(_))
         ));
+    }
+
+    fn database_error(message: &str) -> diesel::result::Error {
+        diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::Unknown,
+            Box::new(message.to_owned()),
+        )
+    }
+
+    #[test]
+    fn a_full_or_read_only_disk_is_told_apart_from_other_errors() {
+        for message in [
+            "database or disk is full",
+            "disk I/O error",
+            "could not extend file \"base/16384/16385\": No space left on device",
+        ] {
+            let e = StoreError::from(database_error(message));
+            assert_eq!(e.code(), "storage_full", "{message}");
+        }
+        let e = StoreError::from(database_error("attempt to write a readonly database"));
+        assert_eq!(e.code(), "storage_read_only");
+        let e = StoreError::from(database_error("no such table: vacancies"));
+        assert_eq!(e.code(), "database_error");
+        let e = StoreError::from(diesel::result::Error::NotFound);
+        assert_eq!(e.code(), "database_error");
     }
 
     #[test]
@@ -511,7 +609,7 @@ pub(crate) fn constraint_error(e: diesel::result::Error, what: &str) -> StoreErr
         Error::DatabaseError(DatabaseErrorKind::CheckViolation, info) => {
             StoreError::Invalid(format!("{what}: {}", info.message()))
         }
-        other => StoreError::Database(other),
+        other => StoreError::from(other),
     }
 }
 
